@@ -1,0 +1,87 @@
+# faultline — top-level build. `make` builds ./faultline; `make test` runs every test;
+# `make bench` runs the benchmarks. Objects go to build/<variant>/.
+VARIANT ?= release
+CC      ?= gcc
+ifeq ($(VARIANT),release)
+  OPT := -O2 -g
+else ifeq ($(VARIANT),debug)
+  OPT := -O0 -g3 -DFAULTLINE_DEBUG
+else ifeq ($(VARIANT),asan)
+  OPT := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer
+  LDOPT := -fsanitize=address,undefined
+endif
+B        := build/$(VARIANT)
+CFLAGS   := -std=gnu11 $(OPT) -Wall -Wextra -Wno-unused-parameter -I. -I/usr/include/capstone $(EXTRA_CFLAGS)
+LDLIBS   := -lfdt -lelf -lcapstone -lm
+CROSS    ?= aarch64-linux-gnu-
+
+LIB_SRCS := $(filter-out machine/main.c,$(wildcard cpu/*.c mmu/*.c smmu/*.c gic/*.c hv/*.c machine/*.c))
+LIB_OBJS := $(LIB_SRCS:%.c=$(B)/%.o)
+LIB      := $(B)/libfaultline.a
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/unit/%)
+
+.PHONY: all deps debug asan test unit guests diff bench run clean
+all: deps faultline
+
+deps:
+	@sh tools/deps.sh build
+
+faultline: $(B)/faultline
+	@cp $< $@
+
+$(B)/faultline: $(B)/machine/main.o $(LIB)
+	$(CC) $(LDOPT) -o $@ $^ $(LDLIBS)
+
+$(LIB): $(LIB_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(B)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+-include $(LIB_OBJS:.o=.d) $(B)/machine/main.d
+
+debug:
+	$(MAKE) VARIANT=debug faultline-debug
+faultline-debug: build/debug/faultline
+	cp $< $@
+asan:
+	$(MAKE) VARIANT=asan faultline-asan
+faultline-asan: build/asan/faultline
+	cp $< $@
+
+# ---- tests -------------------------------------------------------------------------------
+$(B)/tests/unit/%: tests/unit/%.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDOPT) -o $@ $< $(LIB) $(LDLIBS) -lcmocka
+
+unit: $(UNIT_BINS)
+
+guests:
+	@$(MAKE) -s -C tests/guest CROSS=$(CROSS)
+
+diff: $(B)/tests/diff/difftest
+$(B)/tests/diff/difftest: $(wildcard tests/diff/*.c tests/diff/*.h) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDOPT) -o $@ $(wildcard tests/diff/*.c) $(LIB) $(LDLIBS) -lunicorn -lpthread
+
+test:
+	@sh tools/deps.sh test
+	@$(MAKE) -s faultline unit diff guests
+	@sh tests/run.sh
+
+bench:
+	@sh tools/deps.sh bench
+	@$(MAKE) -s faultline guests
+	@sh tests/bench/run.sh
+
+run:
+	@sh tools/deps.sh build
+	@$(MAKE) -s faultline guests
+	./faultline -M virt -nographic -kernel tests/guest/build/demo.elf
+
+clean:
+	rm -rf build faultline faultline-debug faultline-asan
+	@$(MAKE) -s -C tests/guest clean 2>/dev/null || true

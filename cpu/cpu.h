@@ -1,0 +1,128 @@
+/* cpu/cpu.h — public contract of the A64 vCPU: state access, running, interrupt lines and the
+ * native-firmware/hypervisor hooks. EL2 and EL3 are not interpreted: what the architecture
+ * routes there (HVC, SMC, later stage-2 aborts) is handed to C code through cpu_hooks. */
+#ifndef FAULTLINE_CPU_H
+#define FAULTLINE_CPU_H
+#include <stdbool.h>
+#include <stdint.h>
+#include "mmu/mmu.h"
+
+struct bus;
+struct cpu;
+struct cpu_shared;
+
+/* -cpu profiles: decide the ID registers and so which optional instructions decode. */
+enum cpu_profile {
+    CPU_PROFILE_CORTEX_A57 = 0,   /* ARMv8.0-A: what Debian's kernel was measured running */
+    CPU_PROFILE_MAX,              /* everything faultline implements beyond v8.0 (LSE, ...) */
+};
+int cpu_profile_parse(const char *name, enum cpu_profile *out);  /* 0 ok, -1 unknown */
+const char *cpu_profile_name(enum cpu_profile p);
+
+/* Optional architecture features, gated at decode (ARCHITECTURE.md decision 7). */
+enum cpu_feature {
+    FEAT_BASE = 0,   /* always present */
+    FEAT_CRC32,
+    FEAT_LSE,        /* ARMv8.1 atomics */
+    FEAT_LRCPC,      /* LDAPR */
+    FEAT_FP,         /* FP and AdvSIMD */
+    FEAT_AES, FEAT_PMULL, FEAT_SHA1, FEAT_SHA256,
+    FEAT_PAN, FEAT_UAO,
+    FEAT__COUNT
+};
+bool cpu_has_feature(const struct cpu *c, enum cpu_feature f);
+
+/* Hooks from the CPU to the board / native hypervisor. */
+struct cpu_hooks {
+    void *opaque;
+    /* HVC or SMC #imm executed at EL1 and routed to the native firmware (PSCI/SMCCC) or to the
+     * native hypervisor. The handler reads/writes X0..X17 with cpu_get_x/cpu_set_x. Return true
+     * if it was handled (execution continues after the instruction); false makes it UNDEFINED
+     * to the guest (as on a machine without EL2/EL3). */
+    bool (*smccc)(void *opaque, struct cpu *c, bool is_hvc, uint16_t imm);
+    /* Console / logging of guest errors (may be NULL). */
+    void (*log)(void *opaque, const char *msg);
+};
+
+struct cpu_config {
+    enum cpu_profile profile;
+    unsigned index;          /* vCPU number 0..N-1 */
+    uint64_t mpidr;          /* MPIDR_EL1 affinity value */
+};
+
+/* A cpu_shared holds what all vCPUs of one machine share: the decoded-code cache and the
+ * global exclusive monitor. */
+struct cpu_shared *cpu_shared_new(struct bus *bus);
+void cpu_shared_free(struct cpu_shared *s);
+
+struct cpu *cpu_new(struct cpu_shared *s, const struct cpu_config *cfg, const struct cpu_hooks *hooks);
+void cpu_free(struct cpu *c);
+/* Architectural reset into AArch64 EL1h with MMU off, DAIF masked, PC = entry. */
+void cpu_reset(struct cpu *c, uint64_t entry);
+
+/* Why cpu_run returned. */
+enum cpu_exit {
+    CPU_EXIT_BUDGET = 0,     /* ran the requested number of instructions */
+    CPU_EXIT_WFI,            /* executing WFI/WFE with nothing pending: idle until an event */
+    CPU_EXIT_HALTED,         /* powered off (PSCI CPU_OFF/SYSTEM_OFF) or not yet started */
+    CPU_EXIT_REQUEST,        /* cpu_request_exit() or a hook asked the machine loop to look */
+    CPU_EXIT_DEBUG,          /* breakpoint / watchpoint / single-step (gdb stub) */
+};
+/* Run at most max_insns instructions. Interrupts are taken at block boundaries. */
+enum cpu_exit cpu_run(struct cpu *c, uint64_t max_insns);
+void cpu_request_exit(struct cpu *c);
+
+/* Power state (PSCI). */
+void cpu_set_halted(struct cpu *c, bool halted);
+bool cpu_is_halted(const struct cpu *c);
+
+/* Interrupt lines into the PE (level-sensitive). */
+enum cpu_irq_line { CPU_IRQ = 0, CPU_FIQ, CPU_VIRQ, CPU_VFIQ, CPU_VSERROR, CPU_SERROR };
+void cpu_set_irq_line(struct cpu *c, enum cpu_irq_line line, bool level);
+/* Wake a vCPU in WFE (SEV / event stream). */
+void cpu_send_event(struct cpu *c);
+
+/* Register state. n = 0..30; 31 reads as zero. */
+uint64_t cpu_get_x(const struct cpu *c, unsigned n);
+void cpu_set_x(struct cpu *c, unsigned n, uint64_t v);
+uint64_t cpu_get_sp(const struct cpu *c);             /* current SP */
+void cpu_set_sp(struct cpu *c, uint64_t v);
+uint64_t cpu_get_pc(const struct cpu *c);
+void cpu_set_pc(struct cpu *c, uint64_t pc);
+uint32_t cpu_get_nzcv(const struct cpu *c);           /* bits 31:28 */
+void cpu_set_nzcv(struct cpu *c, uint32_t nzcv);
+uint64_t cpu_get_pstate(const struct cpu *c);         /* SPSR layout: NZCV, DAIF, EL, SP, ... */
+void cpu_set_pstate(struct cpu *c, uint64_t spsr_layout);
+unsigned cpu_current_el(const struct cpu *c);
+/* System register by MRS/MSR encoding (op0:op1:CRn:CRm:op2 packed as in sysreg_enc()). Returns
+ * false if the register does not exist. Debug access: no traps, no side effects on reads. */
+#define SYSREG_ENC(op0, op1, crn, crm, op2) \
+    ((uint32_t)(((op0) << 14) | ((op1) << 11) | ((crn) << 7) | ((crm) << 3) | (op2)))
+bool cpu_read_sysreg(struct cpu *c, uint32_t enc, uint64_t *val);
+bool cpu_write_sysreg(struct cpu *c, uint32_t enc, uint64_t val);
+const char *cpu_sysreg_name(uint32_t enc);
+
+/* Counters: instructions retired and cycles from the cost model. Guest time derives from
+ * cycles (never the host clock). */
+uint64_t cpu_icount(const struct cpu *c);
+uint64_t cpu_cycles(const struct cpu *c);
+void cpu_add_cycles(struct cpu *c, uint64_t n);
+unsigned cpu_index(const struct cpu *c);
+
+/* Statistics for the exit summary. */
+struct cpu_stats {
+    uint64_t exceptions_by_ec[64];   /* synchronous exceptions taken, by ESR.EC */
+    uint64_t irqs, fiqs, serrors;    /* asynchronous exceptions taken */
+    uint64_t tlb_misses, decoded_insns, code_invalidations;
+};
+const struct cpu_stats *cpu_get_stats(const struct cpu *c);
+
+/* Debug access to guest memory through the current translation (gdb, UI). Returns bytes done. */
+size_t cpu_debug_read(struct cpu *c, uint64_t va, void *buf, size_t len);
+size_t cpu_debug_write(struct cpu *c, uint64_t va, const void *buf, size_t len);
+
+/* Logging (-d): bit flags set by the machine. */
+enum { CPU_LOG_IN_ASM = 1, CPU_LOG_INT = 2, CPU_LOG_MMU = 4, CPU_LOG_GUEST_ERRORS = 8 };
+void cpu_set_log(struct cpu *c, unsigned mask, void *logfile /* FILE* */);
+
+#endif
