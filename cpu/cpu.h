@@ -121,6 +121,16 @@ const struct cpu_stats *cpu_get_stats(const struct cpu *c);
 size_t cpu_debug_read(struct cpu *c, uint64_t va, void *buf, size_t len);
 size_t cpu_debug_write(struct cpu *c, uint64_t va, const void *buf, size_t len);
 
+/* Decode-table introspection (differential tests, coverage reports). */
+unsigned a64_pattern_count(void);
+/* Row i of the encoding tables: its name, and the fixed bits (mask/value). NULL past the end. */
+const char *a64_pattern_row(unsigned i, uint32_t *mask, uint32_t *value);
+/* Name of the table row that decodes insn under c's profile, or NULL if UNDEFINED. */
+const char *cpu_decode_name(const struct cpu *c, uint32_t insn);
+
+/* Disassemble one instruction to f in QEMU's `-d in_asm` style (cpu/disas.c, capstone). */
+void cpu_disas_log(void *f /* FILE* */, uint64_t pc, uint32_t insn);
+
 /* Logging (-d): bit flags set by the machine. */
 enum { CPU_LOG_IN_ASM = 1, CPU_LOG_INT = 2, CPU_LOG_MMU = 4, CPU_LOG_GUEST_ERRORS = 8 };
 void cpu_set_log(struct cpu *c, unsigned mask, void *logfile /* FILE* */);

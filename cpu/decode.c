@@ -86,6 +86,8 @@ const char *a64_pattern_name(const struct cpu *c, uint32_t insn)
     return p ? p->name : NULL;
 }
 
+const char *cpu_decode_name(const struct cpu *c, uint32_t insn) { return a64_pattern_name(c, insn); }
+
 /* Number of table rows and their names (tests and the coverage report). */
 unsigned a64_pattern_count(void) { return NPATTERNS; }
 const char *a64_pattern_row(unsigned i, uint32_t *mask, uint32_t *value)

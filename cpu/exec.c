@@ -108,6 +108,8 @@ const struct dinsn *exec_lazy_decode(struct cpu *c, const struct dinsn *cd)
     memcpy(&insn, p->host + idx * 4, 4);
     a64_decode(c, d, insn);
     c->stats.decoded_insns++;
+    if (unlikely(c->log_mask & CPU_LOG_IN_ASM) && c->logf)
+        cpu_disas_log(c->logf, c->cur_va + idx * 4, insn);
     c->cycles_extra += d->cost;
     return d->fn(c, d);
 }
