@@ -367,6 +367,7 @@ static int test_one(struct row *rw, uint32_t insn)
     struct dt_mem_info mi;
     random_state(&in);
     if (!dt_setup_memory_operands(insn, &in, &rng, &mi)) { rw->unpredictable++; return 0; }
+    dt_avoid_unicorn_bugs(insn, &in, (uint8_t *const[2]){ fl_mem, uc_mem });
     struct outcome f, u;
     run_faultline(&in, insn, &f);
     run_unicorn(&in, insn, &u);
@@ -513,6 +514,7 @@ static int mode_undef(const unsigned *cum, unsigned total)
         struct dt_mem_info mi;
         random_state(&in);
         if (!dt_setup_memory_operands(insn, &in, &rng, &mi)) continue;
+        dt_avoid_unicorn_bugs(insn, &in, (uint8_t *const[2]){ fl_mem, uc_mem });
         struct outcome f = { .k = K_UDEF }, u;
         if (dt_unicorn_aborts(insn, opt.profile == CPU_PROFILE_MAX)) continue;
         if (name) run_faultline(&in, insn, &f);

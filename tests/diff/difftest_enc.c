@@ -262,3 +262,24 @@ bool dt_setup_memory_operands(uint32_t insn, struct dt_state *s, struct dt_rng *
     set_reg_or_sp(s, rn, ea);
     return true;
 }
+
+/* ---------------------------------------------------------------- known Unicorn bugs */
+
+void dt_avoid_unicorn_bugs(uint32_t insn, struct dt_state *s, uint8_t *const mem[2])
+{
+    /* LDSMAX/LDSMIN/LDUMAX/LDUMIN (and the STxxx aliases) on bytes, halfwords and words: QEMU 5
+     * does the comparison on 64 bits, between the memory operand zero-extended and all of Rs,
+     * instead of between the two datasize-bit values (Arm ARM C6.2 LDSMAX: "value =
+     * X[s]<datasize-1:0>", compared as signed for SMAX/SMIN). Results are right only when Rs's
+     * upper bits are zeros and, for the signed forms, both operands are non-negative: give Rs
+     * and the memory operand such values (docs/difftest.md, Unicorn bug 1). */
+    if ((insn & 0x3f200c00) == 0x38200000 && !((insn >> 15) & 1) && ((insn >> 12) & 4) && (insn >> 30) != 3) {
+        unsigned rs = (insn >> 16) & 31, rn = (insn >> 5) & 31, size = 1u << (insn >> 30);
+        bool sign = ((insn >> 12) & 7) <= 5;                          /* SMAX, SMIN */
+        uint64_t mask = (1ull << (8 * size)) - 1;
+        if (rs != 31) s->x[rs] &= sign ? mask >> 1 : mask;
+        uint64_t ea = (rn == 31 ? s->sp : s->x[rn]) - DT_RAM_BASE;
+        if (sign && ea < DT_RAM_SIZE - 8)
+            for (unsigned k = 0; k < 2; k++) mem[k][ea + size - 1] &= 0x7f;
+    }
+}
