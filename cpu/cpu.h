@@ -117,6 +117,21 @@ struct cpu_stats {
 };
 const struct cpu_stats *cpu_get_stats(const struct cpu *c);
 
+/* Debugger support (gdb stub, UI). Breakpoints and watchpoints are shared by all vCPUs of a
+ * machine, by guest virtual address. While any is set, or a vCPU is single-stepping, cpu_run
+ * runs instruction by instruction and returns CPU_EXIT_DEBUG when one hits: a breakpoint
+ * before the instruction at its address executes, a watchpoint after the accessing
+ * instruction completes. */
+enum cpu_watch_kind { CPU_WATCH_WRITE = 1, CPU_WATCH_READ = 2, CPU_WATCH_ACCESS = 3 };
+int cpu_breakpoint_insert(struct cpu *c, uint64_t va);
+int cpu_breakpoint_remove(struct cpu *c, uint64_t va);
+int cpu_watchpoint_insert(struct cpu *c, uint64_t va, uint64_t len, enum cpu_watch_kind kind);
+int cpu_watchpoint_remove(struct cpu *c, uint64_t va, uint64_t len, enum cpu_watch_kind kind);
+void cpu_set_single_step(struct cpu *c, bool on);
+/* After CPU_EXIT_DEBUG: what hit (0 none/step, 1 breakpoint, 2 watchpoint) and the data
+ * address for a watchpoint. */
+int cpu_debug_stop_reason(const struct cpu *c, uint64_t *addr, enum cpu_watch_kind *kind);
+
 /* Debug access to guest memory through the current translation (gdb, UI). Returns bytes done. */
 size_t cpu_debug_read(struct cpu *c, uint64_t va, void *buf, size_t len);
 size_t cpu_debug_write(struct cpu *c, uint64_t va, const void *buf, size_t len);

@@ -59,6 +59,11 @@ struct cpu_shared {
     struct cpu *cpus[16];
     unsigned ncpus;
     uint64_t code_gen;       /* bumped whenever any decoded page is dropped */
+    /* debugger state (exec.c): shared by all vCPUs, by VA */
+    uint64_t bp[64];
+    unsigned nbp;
+    struct { uint64_t va, len; unsigned kind; } wp[16];
+    unsigned nwp;
     /* global exclusive monitor (one reservation per vCPU lives in struct cpu) */
 };
 
@@ -136,6 +141,12 @@ struct cpu {
     unsigned log_mask;
     FILE *logf;
     struct dinsn scratch;          /* for executing an instruction outside a decoded page */
+    /* debugger */
+    bool single_step;
+    int debug_reason;              /* 0 step, 1 breakpoint, 2 watchpoint */
+    bool wp_hit;
+    uint64_t wp_addr;
+    unsigned wp_kind;
 };
 
 /* PC of a decoded instruction of the current page. */

@@ -162,7 +162,40 @@ void cpu_itlb_flush(struct cpu *c)
 
 /* ---------------------------------------------------------------- run loop */
 
+static enum cpu_exit cpu_run_fast(struct cpu *c, uint64_t budget);
+
+static bool bp_at(const struct cpu_shared *s, uint64_t pc)
+{
+    for (unsigned i = 0; i < s->nbp; i++)
+        if (s->bp[i] == pc) return true;
+    return false;
+}
+
+/* Debug mode: one instruction at a time, checking breakpoints before and watchpoints after.
+ * A vCPU resuming on the breakpoint that stopped it executes that instruction first (gdb
+ * removes breakpoints around a step anyway; this also makes a plain `continue` work). */
+static enum cpu_exit cpu_run_debug(struct cpu *c, uint64_t budget)
+{
+    bool first = true;
+    while (budget--) {
+        if (!first && bp_at(c->sh, c->pc)) { c->debug_reason = 1; return CPU_EXIT_DEBUG; }
+        first = false;
+        c->wp_hit = false;
+        enum cpu_exit e = cpu_run_fast(c, 1);
+        if (c->wp_hit) { c->debug_reason = 2; return CPU_EXIT_DEBUG; }
+        if (c->single_step) { c->debug_reason = 0; return CPU_EXIT_DEBUG; }
+        if (e != CPU_EXIT_BUDGET) return e;
+    }
+    return CPU_EXIT_BUDGET;
+}
+
 enum cpu_exit cpu_run(struct cpu *c, uint64_t budget)
+{
+    if (unlikely(c->sh->nbp || c->sh->nwp || c->single_step)) return cpu_run_debug(c, budget);
+    return cpu_run_fast(c, budget);
+}
+
+static enum cpu_exit cpu_run_fast(struct cpu *c, uint64_t budget)
 {
     c->exit_request = false;
     while (budget) {
@@ -191,6 +224,78 @@ enum cpu_exit cpu_run(struct cpu *c, uint64_t budget)
 }
 
 void cpu_request_exit(struct cpu *c) { c->exit_request = true; }
+
+/* ---------------------------------------------------------------- debugger */
+
+int cpu_breakpoint_insert(struct cpu *c, uint64_t va)
+{
+    struct cpu_shared *s = c->sh;
+    if (bp_at(s, va)) return 0;
+    if (s->nbp == sizeof s->bp / sizeof *s->bp) return -1;
+    s->bp[s->nbp++] = va;
+    return 0;
+}
+
+int cpu_breakpoint_remove(struct cpu *c, uint64_t va)
+{
+    struct cpu_shared *s = c->sh;
+    for (unsigned i = 0; i < s->nbp; i++)
+        if (s->bp[i] == va) { s->bp[i] = s->bp[--s->nbp]; return 0; }
+    return -1;
+}
+
+static void flush_all_cpus(struct cpu_shared *s)
+{
+    for (unsigned i = 0; i < s->ncpus; i++) cpu_tlb_flush_all(s->cpus[i]);
+}
+
+int cpu_watchpoint_insert(struct cpu *c, uint64_t va, uint64_t len, enum cpu_watch_kind kind)
+{
+    struct cpu_shared *s = c->sh;
+    if (s->nwp == sizeof s->wp / sizeof *s->wp || !len) return -1;
+    s->wp[s->nwp].va = va;
+    s->wp[s->nwp].len = len;
+    s->wp[s->nwp].kind = kind;
+    s->nwp++;
+    flush_all_cpus(s);       /* from now on every access takes the slow path (mem.c) */
+    return 0;
+}
+
+int cpu_watchpoint_remove(struct cpu *c, uint64_t va, uint64_t len, enum cpu_watch_kind kind)
+{
+    struct cpu_shared *s = c->sh;
+    for (unsigned i = 0; i < s->nwp; i++)
+        if (s->wp[i].va == va && s->wp[i].len == len && s->wp[i].kind == (unsigned)kind) {
+            s->wp[i] = s->wp[--s->nwp];
+            return 0;
+        }
+    return -1;
+}
+
+/* Called by the data-access slow path for every access while watchpoints exist. */
+void cpu_watch_check(struct cpu *c, uint64_t va, unsigned size, bool write)
+{
+    struct cpu_shared *s = c->sh;
+    unsigned kind = write ? CPU_WATCH_WRITE : CPU_WATCH_READ;
+    for (unsigned i = 0; i < s->nwp; i++)
+        if ((s->wp[i].kind & kind) && va < s->wp[i].va + s->wp[i].len && s->wp[i].va < va + size) {
+            c->wp_hit = true;
+            c->wp_addr = va < s->wp[i].va ? s->wp[i].va : va;
+            c->wp_kind = s->wp[i].kind;
+            return;
+        }
+}
+
+void cpu_set_single_step(struct cpu *c, bool on) { c->single_step = on; }
+
+int cpu_debug_stop_reason(const struct cpu *c, uint64_t *addr, enum cpu_watch_kind *kind)
+{
+    if (c->debug_reason == 2) {
+        if (addr) *addr = c->wp_addr;
+        if (kind) *kind = (enum cpu_watch_kind)c->wp_kind;
+    }
+    return c->debug_reason;
+}
 
 /* ---------------------------------------------------------------- object */
 

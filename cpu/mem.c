@@ -45,9 +45,12 @@ static bool split_access(struct cpu *c, const struct dinsn *d, uint64_t va, unsi
     return true;
 }
 
+void cpu_watch_check(struct cpu *c, uint64_t va, unsigned size, bool write);
+
 static bool access_slow(struct cpu *c, const struct dinsn *d, uint64_t va, unsigned size,
                         uint64_t *val, bool write, unsigned flags)
 {
+    if (unlikely(c->sh->nwp)) cpu_watch_check(c, va, size, write);
     bool unaligned = (va & (size - 1)) != 0;
     if (unaligned && (flags & MEM_ALIGNED)) return raise_dabt(c, d, va, DFSC_ALIGNMENT, write, flags);
     if (unaligned && (c->sr[SR_SCTLR_EL1] & 2))                 /* SCTLR_EL1.A */
@@ -75,7 +78,7 @@ static bool access_slow(struct cpu *c, const struct dinsn *d, uint64_t va, unsig
         }
         /* Refill. The fast path only ever hits aligned accesses, so Device-typed RAM can be
          * cached too: its unaligned accesses still miss and reach the checks above. */
-        if (page_in_region && t.cacheable_tlb) {
+        if (page_in_region && t.cacheable_tlb && !c->sh->nwp) {
             struct soft_tlb *tlb = (flags & MEM_UNPRIV) ? &c->tlb_el[0] : c->tlb;
             struct soft_tlb_entry *e = write ? &tlb->w[soft_tlb_index(va)] : &tlb->r[soft_tlb_index(va)];
             bool ok = write ? t.writable_tlb && !cpu_code_page_live(c->sh, t.pa) : true;
@@ -115,6 +118,7 @@ bool mem_write_slow(struct cpu *c, const struct dinsn *d, uint64_t va, unsigned 
 
 uint8_t *mem_host_ptr(struct cpu *c, const struct dinsn *d, uint64_t va, unsigned size, bool write, unsigned flags)
 {
+    if (unlikely(c->sh->nwp)) cpu_watch_check(c, va, size, write);
     if ((va & (size - 1)) && (flags & MEM_ALIGNED)) { raise_dabt(c, d, va, DFSC_ALIGNMENT, write, flags); return NULL; }
     struct translation t;
     if (!cpu_translate(c, va, write ? ACCESS_WRITE : ACCESS_READ, (flags & MEM_UNPRIV) != 0, &t)) {

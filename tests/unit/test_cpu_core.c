@@ -98,12 +98,55 @@ static void test_external_abort(void **state)
     bus_free(b);
 }
 
+/* Breakpoints stop before the instruction, watchpoints after the access, steps after one. */
+static void test_debug_stops(void **state)
+{
+    struct bus *b = bus_new();
+    uint8_t *ram = bus_map_ram(b, "ram", mk_pa(RAM), 1 << 20, NULL);
+    struct cpu_shared *sh = cpu_shared_new(b);
+    int calls = 0;
+    struct cpu_hooks h = { .opaque = &calls, .smccc = hvc_stop };
+    struct cpu_config cfg = { 0 };
+    struct cpu *c = cpu_new(sh, &cfg, &h);
+    put(ram, 0, 0xd2800840);      /* movz x0, #0x42 */
+    put(ram, 4, 0xd2a80001);      /* movz x1, #0x4000, lsl #16 */
+    put(ram, 8, 0xf9080020);      /* str x0, [x1, #0x1000] */
+    put(ram, 12, 0xf9480022);     /* ldr x2, [x1, #0x1000] */
+    put(ram, 16, 0xd4000002);     /* hvc #0 */
+    cpu_reset(c, RAM);
+    assert_int_equal(cpu_breakpoint_insert(c, RAM + 4), 0);
+    assert_int_equal(cpu_run(c, 100), CPU_EXIT_DEBUG);
+    assert_int_equal(cpu_debug_stop_reason(c, NULL, NULL), 1);
+    assert_int_equal(cpu_get_pc(c), RAM + 4);
+    assert_int_equal(cpu_get_x(c, 0), 0x42);
+    assert_int_equal(cpu_breakpoint_remove(c, RAM + 4), 0);
+    assert_int_equal(cpu_watchpoint_insert(c, RAM + 0x1000, 8, CPU_WATCH_WRITE), 0);
+    assert_int_equal(cpu_run(c, 100), CPU_EXIT_DEBUG);
+    uint64_t a = 0;
+    enum cpu_watch_kind k = 0;
+    assert_int_equal(cpu_debug_stop_reason(c, &a, &k), 2);
+    assert_int_equal(a, RAM + 0x1000);
+    assert_int_equal(k, CPU_WATCH_WRITE);
+    assert_int_equal(cpu_get_pc(c), RAM + 12);    /* after the store */
+    assert_int_equal(cpu_watchpoint_remove(c, RAM + 0x1000, 8, CPU_WATCH_WRITE), 0);
+    cpu_set_single_step(c, true);
+    assert_int_equal(cpu_run(c, 100), CPU_EXIT_DEBUG);
+    assert_int_equal(cpu_get_pc(c), RAM + 16);
+    assert_int_equal(cpu_get_x(c, 2), 0x42);
+    cpu_set_single_step(c, false);
+    assert_int_equal(cpu_run(c, 100), CPU_EXIT_HALTED);
+    cpu_free(c);
+    cpu_shared_free(sh);
+    bus_free(b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_store_then_hvc),
         cmocka_unit_test(test_self_modifying_code),
         cmocka_unit_test(test_external_abort),
+        cmocka_unit_test(test_debug_stops),
     };
     return cmocka_run_group_tests_name("cpu_core", tests, NULL, NULL);
 }
