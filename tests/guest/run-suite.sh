@@ -73,13 +73,13 @@ if [ "$mode" = --qemu-only ]; then
     exit 0
 fi
 
-# faultline options: -no-summary is required; an instruction-count guard is used if offered.
+# faultline must accept -no-summary (a run that rejects it fails with faultline's own error
+# line in the reason); an instruction-count guard is added when -help offers -icount-limit.
 fl_ok=1; fl_why=""; guard=""
 if [ ! -x "$FL" ]; then
     fl_ok=0; fl_why="$FL not built (make faultline)"
 else
     help=$("$FL" -help 2>&1; "$FL" --help 2>&1)
-    if ! echo "$help" | grep -q -- '-no-summary'; then fl_ok=0; fl_why="$FL -help does not list -no-summary"; fi
     if echo "$help" | grep -q -- '-icount-limit'; then guard="-icount-limit 4000000000"; fi
 fi
 have_qemu=1
