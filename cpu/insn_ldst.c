@@ -240,7 +240,6 @@ bool dec_ldst_regoff(const struct cpu *c, struct dinsn *d, uint32_t insn)
     if (!(option & 2)) return false;
     unsigned mode = option == 2 ? M_UXTW : option == 6 ? M_SXTW : M_REG;
     d->rm = reg_zr(rf(insn, 16));
-    d->b = (uint8_t)(((insn >> 12) & 1) ? size : 0);
     if (!dec_single(d, insn, mode)) return false;
     d->b = (uint8_t)(((insn >> 12) & 1) ? size : 0);     /* dec_single used b for the kind */
     return true;
