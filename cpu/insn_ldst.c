@@ -16,7 +16,7 @@
  * CONSTRAINED UNPREDICTABLE choices follow QEMU (and so Unicorn, which the differential tester
  * compares against):
  *   - load with writeback and Rn == Rt: Rt is written, then the writeback; Rn ends up holding
- *     the written-back address (Arm ARM K1.2.6 lists this as one of the permitted behaviours).
+ *     the written-back address (one of the behaviours the Arm ARM appendix "Architectural Constraints on UNPREDICTABLE behaviors" permits).
  *   - store with writeback and Rn == Rt: the value stored is Rt before the writeback.
  *   - LDP with Rt == Rt2: Rt2 is written first, so Rt's (first element's) value remains.
  *   - LDXP with Rt == Rt2: the second element wins (QEMU writes Rt then Rt2).
@@ -31,7 +31,7 @@
  * the instruction succeeded. A store pair whose second element faults (the elements are in
  * different pages, or an MMIO device rejects it) leaves the first element written, as QEMU
  * does: the Arm ARM permits it, the memory written by a store that generates a synchronous
- * Data Abort being UNKNOWN (B2.2.1 "Requirements for single-copy atomicity" and the
+ * Data Abort being UNKNOWN (Arm ARM, "Single-copy atomicity" and the
  * description of Data Aborts on multi-register stores). */
 #include "cpu/cpu_internal.h"
 #include "cpu/translate.h"
@@ -85,7 +85,7 @@ static const struct dinsn *pair_alignment_fault(struct cpu *c, const struct dins
 static inline uint64_t size_mask(unsigned size) { return size == 8 ? ~0ull : (1ull << (8 * size)) - 1; }
 
 /* A write that other PEs' exclusive monitors observe: clear their reservations on the same
- * Exclusives reservation granule (B2.9.5; this model's ERG is 64 bytes, CTR_EL0.ERG = 4). */
+ * Exclusives reservation granule (Arm ARM "Exclusive access instructions and shareable memory locations"; this model's ERG is 64 bytes, CTR_EL0.ERG = 4). */
 #define ERG_MASK (~63ull)
 static void monitor_clear_others(struct cpu *c, uint64_t va)
 {
@@ -98,7 +98,7 @@ static void monitor_clear_others(struct cpu *c, uint64_t va)
 
 /* ------------------------------------------------------------------ single register */
 
-/* Access kinds of the single-register forms (size:opc, C4.1.66 tables). */
+/* Access kinds of the single-register forms (size:opc, Arm ARM "Loads and Stores" encoding tables). */
 enum { K_ST, K_LD, K_LDS64, K_LDS32, K_PRFM, K_BAD };
 static unsigned ldst_kind(unsigned size, unsigned opc)
 {
@@ -347,7 +347,7 @@ DEF_PAIR_X(off, base + d->imm, (void)base;)
 DEF_PAIR_X(pre, base + d->imm, c->x[d->rn] = va;)
 DEF_PAIR_X(post, base, c->x[d->rn] = base + d->imm;)
 
-/* LDP/STP/LDPSW/LDNP/STNP (C4.1.66 "Load/store register pair"): opc 00 32-bit, 10 64-bit,
+/* LDP/STP/LDPSW/LDNP/STNP (Arm ARM encoding index "Load/store register pair"): opc 00 32-bit, 10 64-bit,
  * 01 LDPSW (load, not the no-allocate slot; 01 with L = 0 is STGP, FEAT_MTE), 11 unallocated.
  * LDP with Rt == Rt2 and writeback with Rn == Rt/Rt2 are CONSTRAINED UNPREDICTABLE: executed
  * as QEMU does (see the top of the file). */
@@ -522,7 +522,7 @@ bool dec_ldst_excl(const struct cpu *c, struct dinsn *d, uint32_t insn)
 }
 
 /* LDAR/STLR/LDAPR: ordinary accesses that must be naturally aligned whatever the memory type
- * (C3.2.5 "Load-Acquire/Store-Release"; Alignment fault otherwise). */
+ * (Arm ARM "Load-Acquire, Store-Release"; Alignment fault otherwise). */
 static const struct dinsn *exec_ldar(struct cpu *c, const struct dinsn *d)
 {
     uint64_t v;
@@ -578,7 +578,7 @@ static inline uint64_t atomic_op(unsigned op, uint64_t old, uint64_t s, unsigned
 /* LD<op>{A,L,AL}{B,H,,} and SWP{A,L,AL}{B,H,,} (C6.2 LDADD etc.; ST<op> is Rt = XZR).
  * The access is a read-modify-write that must be aligned (MEM_ALIGNED: Alignment fault
  * otherwise). On the slow path it is a read followed by a write, which also yields the
- * architectural WnR: 0 when the read would fault, 1 when only the write does (D17.2.40 ISS
+ * architectural WnR: 0 when the read would fault, 1 when only the write does (ESR_ELx ISS
  * WnR, "for atomic instructions that both read and write"). */
 static const struct dinsn *exec_atomic(struct cpu *c, const struct dinsn *d)
 {
