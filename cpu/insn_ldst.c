@@ -1,5 +1,5 @@
-/* cpu/insn_ldst.c — the integer loads and stores (Arm ARM C3.2 "Loads and stores", encodings
- * C4.1.66; rows in cpu/a64_ldst.def).
+/* cpu/insn_ldst.c — the integer loads and stores (Arm ARM "Loads and stores", A64 encodings
+ * index chapter C4; rows in cpu/a64_ldst.def).
  *
  * Handler operands (struct dinsn):
  *   rd  Rt (reg_dst for loads, reg_zr for stores)     rn  Rn (reg_sp)
@@ -73,7 +73,7 @@ static inline uint8_t *rmw_fast(struct cpu *c, uint64_t va, unsigned size)
 }
 
 /* Alignment fault for an access wider than 8 bytes (LDXP/STXP/CASP of X pairs: alignment to
- * the pair size, Arm ARM C3.2.6). mem_host_ptr raises the Alignment fault (DFSC 0x21) itself
+ * the pair size, C6.2 LDXP). mem_host_ptr raises the Alignment fault (DFSC 0x21) itself
  * for a misaligned va with MEM_ALIGNED, through the same syndrome path as every data abort. */
 static const struct dinsn *pair_alignment_fault(struct cpu *c, const struct dinsn *d, uint64_t va,
                                                 unsigned size, bool write)
@@ -376,7 +376,7 @@ bool dec_ldst_pair(const struct cpu *c, struct dinsn *d, uint32_t insn)
 
 /* ------------------------------------------------------------------ exclusives, ordered */
 
-/* Exclusive monitor (B2.9 "Synchronization and semaphores"). The local monitor is
+/* Exclusive monitor (Arm ARM "Synchronization and semaphores"). The local monitor is
  * c->excl_valid/excl_addr/excl_size, holding the VA (as QEMU does; the model's vCPUs share one
  * address space view per machine). A store-exclusive succeeds when the monitor holds the same
  * address and size AND memory still holds the value LDXR read (excl_val): with one host thread,
