@@ -51,6 +51,12 @@ uint32_t a64_dabt_iss_syndrome(uint32_t insn)
         unsigned idx = (insn >> 10) & 3;
         gpr_single = idx == 0 || idx == 2;                                     /* unscaled, unpriv */
     } else if ((insn & 0x3b200c00) == 0x38200800) gpr_single = true;          /* register offset */
+    /* Load-Acquire / Store-Release (LDAR, STLR, LDAPR: C6.2; ISV = 1 with AR = 1, ESR_ELx ISS for a Data Abort). */
+    bool ldar = (insn & 0x3fa08000) == 0x08808000, ldapr = (insn & 0x3ffffc00) == 0x38bfc000;
+    if (ldar || ldapr) {
+        unsigned sz = insn >> 30, t = insn & 31;
+        return 1u << 24 | sz << 22 | t << 16 | (sz == 3 ? 1u << 15 : 0) | 1u << 14;
+    }
     if (!gpr_single || (insn & (1u << 26))) return 0;
     unsigned size = insn >> 30, opc = (insn >> 22) & 3, rt = insn & 31;
     if (size == 3 && opc >= 2) return 0;                                       /* PRFM */
