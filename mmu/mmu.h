@@ -42,14 +42,24 @@ struct soft_tlb_entry {
 struct soft_tlb {
     struct soft_tlb_entry r[SOFT_TLB_SIZE];
     struct soft_tlb_entry w[SOFT_TLB_SIZE];
+    /* log2 of the largest mapping (page or block) whose pages may have been installed since the
+     * last flush through soft_tlb_flush_page/cpu_tlb_flush_*: a TLBI by VA must then drop every
+     * page of that mapping, not just one slot. 0 = only 4KB mappings. */
+    uint8_t max_shift;
 };
 
 static inline unsigned soft_tlb_index(uint64_t va) {
     return (unsigned)(va >> PAGE_SHIFT) & (SOFT_TLB_SIZE - 1);
 }
 void soft_tlb_flush(struct soft_tlb *t);
-/* Invalidate the entries for one VA page (one slot per array: the TLB is direct-mapped). */
+/* Invalidate every entry that may translate va: its slot, or all slots of the largest mapping
+ * recorded in max_shift (D8.13: a TLBI by VA removes the whole block entry holding va). */
 void soft_tlb_flush_page(struct soft_tlb *t, uint64_t va);
+/* Record that pages of a 2^shift mapping may be installed (called before a refill). */
+static inline void soft_tlb_note_mapping(struct soft_tlb *t, unsigned shift)
+{
+    if (shift > PAGE_SHIFT && shift > t->max_shift) t->max_shift = (uint8_t)shift;
+}
 
 /* ==== VMSAv8-64 translation table walker (mmu/walk.c) ======================================
  * Arm ARM D8 "The AArch64 Virtual Memory System Architecture". One descriptor-walk loop serves
