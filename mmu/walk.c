@@ -184,6 +184,11 @@ static bool block_legal(unsigned g, unsigned level)
     return level == 2;
 }
 
+/* With the 64KB granule, descriptor bits [15:12] hold OA[51:48] (FEAT_LPA). With a PS below 52
+ * bits they must be zero, else an address size fault (as in the pseudocode's table and output
+ * address checks). */
+static bool oa_bits_52(unsigned g, uint64_t desc) { return g == 16 && (desc & 0xf000); }
+
 struct walk_params {
     enum mmu_stage stage;
     unsigned g, level, isz, oa_bits;
@@ -244,7 +249,7 @@ static bool walk_tables(struct walk_params *p, const struct mmu_regime *s2, cons
         if (!(desc & DESC_VALID)) { set_fault(res, MMU_FAULT_TRANSLATION, level, p->stage, acc); return false; }
         if (level < 3 && (desc & DESC_TABLE)) {
             uint64_t next = desc & oa_mask(g);
-            if (next >> p->oa_bits) { set_fault(res, MMU_FAULT_ADDR_SIZE, level, p->stage, acc); return false; }
+            if ((next >> p->oa_bits) || oa_bits_52(g, desc)) { set_fault(res, MMU_FAULT_ADDR_SIZE, level, p->stage, acc); return false; }
             tbits |= desc;                    /* hierarchical controls accumulate (only ever restrict) */
             table = next;
             p->level++;
@@ -256,7 +261,7 @@ static bool walk_tables(struct walk_params *p, const struct mmu_regime *s2, cons
             return false;
         }
         uint64_t out = desc & oa_mask(lsb);
-        if (out >> p->oa_bits) { set_fault(res, MMU_FAULT_ADDR_SIZE, level, p->stage, acc); return false; }
+        if ((out >> p->oa_bits) || oa_bits_52(g, desc)) { set_fault(res, MMU_FAULT_ADDR_SIZE, level, p->stage, acc); return false; }
         /* No FEAT_HAFDBS: the access flag is managed by software, AF == 0 faults (D8.4.?). */
         if (!(desc & DESC_AF)) { set_fault(res, MMU_FAULT_ACCESS_FLAG, level, p->stage, acc); return false; }
         res->level = level;
