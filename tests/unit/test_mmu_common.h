@@ -21,15 +21,15 @@ static bool fm_read(void *opaque, pa_t pa, uint64_t *desc)
 }
 static const struct mmu_desc_reader fm_rd = { fm_read, NULL };
 
-static void fm_reset(void) { memset(fm, 0, sizeof fm); fm_next = 0x10000; fm_reads = 0; }
-static uint64_t fm_alloc(uint64_t size)
+static inline void fm_reset(void) { memset(fm, 0, sizeof fm); fm_next = 0x10000; fm_reads = 0; }
+static inline uint64_t fm_alloc(uint64_t size)
 {
     uint64_t a = (fm_next + size - 1) & ~(size - 1);
     fm_next = a + size;
     return a;
 }
-static uint64_t rd64(uint64_t pa) { uint64_t v; memcpy(&v, fm + pa, 8); return v; }
-static void wr64(uint64_t pa, uint64_t v) { memcpy(fm + pa, &v, 8); }
+static inline uint64_t rd64(uint64_t pa) { uint64_t v; memcpy(&v, fm + pa, 8); return v; }
+static inline void wr64(uint64_t pa, uint64_t v) { memcpy(fm + pa, &v, 8); }
 
 /* Descriptor bits */
 #define D_VALID  1ull
@@ -55,14 +55,14 @@ static void wr64(uint64_t pa, uint64_t v) { memcpy(fm + pa, &v, 8); }
 #define T_NOEL0  (1ull << 61)
 #define T_RO     (1ull << 62)
 
-static unsigned tt_start_level(unsigned g, unsigned isz)
+static inline unsigned tt_start_level(unsigned g, unsigned isz)
 {
     return 3 - ((isz - 1 - g) / (g - 3));
 }
 
 /* Install `leaf` (OA | type | attributes) for input address ia at leaf_level, creating table
  * descriptors (with extra table bits tbits) as needed from root (start level `start`). */
-static void tt_map(uint64_t root, unsigned g, unsigned isz, unsigned start, uint64_t ia,
+static inline void tt_map(uint64_t root, unsigned g, unsigned isz, unsigned start, uint64_t ia,
                    unsigned leaf_level, uint64_t leaf, uint64_t tbits)
 {
     unsigned stride = g - 3;
@@ -82,7 +82,7 @@ static void tt_map(uint64_t root, unsigned g, unsigned isz, unsigned start, uint
     }
 }
 /* Address of the descriptor slot that translates ia at `level` (tables must exist above). */
-static uint64_t tt_slot(uint64_t root, unsigned g, unsigned isz, unsigned start, uint64_t ia, unsigned level)
+static inline uint64_t tt_slot(uint64_t root, unsigned g, unsigned isz, unsigned start, uint64_t ia, unsigned level)
 {
     unsigned stride = g - 3;
     uint64_t table = root;
