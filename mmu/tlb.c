@@ -22,3 +22,9 @@ void soft_tlb_flush_page(struct soft_tlb *t, uint64_t va)
         t->w[i].tag = SOFT_TLB_INVALID;
     }
 }
+
+void soft_tlb_flush(struct soft_tlb *t)
+{
+    for (unsigned i = 0; i < SOFT_TLB_SIZE; i++) t->r[i].tag = t->w[i].tag = SOFT_TLB_INVALID;
+    t->max_shift = 0;        /* no block entries remain */
+}
