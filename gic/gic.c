@@ -176,7 +176,7 @@ uint8_t gic_group_priority(const struct gic *g, unsigned cpu, uint8_t prio, int 
 {
     const struct gic_cpuif *c = &g->cpu[cpu];
     /* Group 1 uses the aliased BPR minus one unless CBPR makes both groups share BPR0
-     * (IHI 0048B 3.3.3 table 3-2, IHI 0069 4.8.5). */
+     * (IHI 0048B 3.3.3 table 3-2, IHI 0069 "Preemption"). */
     unsigned bpr = (group == 0 || c->cbpr) ? c->bpr[0] : (unsigned)c->bpr[1] - 1;
     return prio & (uint8_t)(0xFF << (bpr + 1));
 }
@@ -220,6 +220,8 @@ unsigned gic_hppi(const struct gic *g, unsigned cpu, uint8_t *prio, int *group)
             unsigned bit = __builtin_ctz(cand);
             cand &= cand - 1;
             unsigned id = base + bit;
+            if (id >= g->nirq)
+                break;             /* INTIDs 1020..1023 of a full last bank are special */
             if (id >= GIC_NR_INTERNAL && !g->ops->spi_targets(g, id, cpu))
                 continue;
             if (b->prio[bit] < best_prio) {
@@ -382,8 +384,9 @@ void gic_prio_write(struct gic_bank *b, unsigned byte, unsigned size, uint64_t v
 }
 
 /* Peripheral and component ID registers at 0xFD0..0xFFC (of the 4 KiB GICv2 frames, of the last
- * 4 KiB of the 64 KiB GICv3 frames). GICv2: the GIC-400 values (GIC-400 TRM, table 3-? "Peripheral
- * ID"), as QEMU's virt presents. GICv3: PIDR2.ArchRev = 3 (IHI 0069 12.1.13), JEP106 code of Arm. */
+ * 4 KiB of the 64 KiB GICv3 frames). GICv2: the GIC-400 values (GIC-400 TRM, "Peripheral
+ * ID"), as QEMU's virt presents. GICv3: PIDR2.ArchRev = 3 (IHI 0069, GICD_PIDR2),
+ * JEP106 code of Arm. */
 uint32_t gic_id_reg(unsigned version, unsigned off)
 {
     static const uint8_t v2[12] = { 0x04, 0x00, 0x00, 0x00, 0x90, 0xB4, 0x2B, 0x00,
@@ -502,7 +505,7 @@ bool gic_icc_write(struct gic *g, unsigned cpu, uint32_t enc, uint64_t val)
 /* ---- the register families GICD and GICR_SGI_base lay out alike ------------------------------
  * IGROUPR 0x080, ISENABLER 0x100, ICENABLER 0x180, ISPENDR 0x200, ICPENDR 0x280, ISACTIVER 0x300,
  * ICACTIVER 0x380, IPRIORITYR 0x400, ICFGR 0xC00, IGRPMODR 0xD00: IHI 0048B table 4-1 and
- * IHI 0069 tables 8-? (GICD) and 9-? (SGI_base, the same offsets for INTIDs 0..31). */
+ * IHI 0069 "The GIC Distributor register map" and "The GIC Redistributor register map" (SGI_base uses the same offsets for INTIDs 0..31). */
 int gic_family_access(struct gic *g, gic_bank_fn bankfn, void *arg, uint64_t off, unsigned size,
                       uint64_t *val, bool write)
 {
@@ -528,7 +531,7 @@ int gic_family_access(struct gic *g, gic_bank_fn bankfn, void *arg, uint64_t off
                 wmask = 0xFFFF0000u;
         }
         if (r == GIC_IGRPMODR)
-            wmask = 0;   /* RAZ/WI: GICD_CTLR.DS == 1 (IHI 0069 8.9.15) */
+            wmask = 0;   /* RAZ/WI: GICD_CTLR.DS == 1 (IHI 0069, GICD_IGRPMODR) */
         gic_bitreg_write(b, r, (uint32_t)*val, wmask);
         gic_update(g);
         return BUS_OK;

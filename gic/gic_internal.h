@@ -14,7 +14,7 @@
 #include "machine/machine.h"
 
 /* 5 bits of priority (32 levels), as GIC-400 and QEMU's GICv3 CPU interface implement:
- * IHI 0048B 3.3 "Interrupt prioritization", IHI 0069 4.8. */
+ * IHI 0048B 3.3 "Interrupt prioritization", IHI 0069 "Interrupt prioritization". */
 #define GIC_PRIO_BITS     5
 #define GIC_PRIO_MASK     ((uint8_t)(0xFF << (8 - GIC_PRIO_BITS)))   /* 0xF8 */
 #define GIC_MIN_BPR0      (7 - GIC_PRIO_BITS)                         /* 2 */
@@ -32,7 +32,7 @@ struct gic_bank {
     uint8_t  prio[32];    /* GICD_IPRIORITYR, implemented bits only */
 };
 
-/* Pending state: IHI 0048B 3.2.4 / IHI 0069 4.1.2 — a level-sensitive interrupt is pending while
+/* Pending state: IHI 0048B 3.2.4 / IHI 0069 "Interrupt lifecycle" — a level-sensitive interrupt is pending while
  * its line is asserted or while the latch (set through ISPENDR) is set; an edge-triggered one
  * only through the latch. */
 static inline uint32_t gic_bank_pending(const struct gic_bank *b)
@@ -101,7 +101,7 @@ unsigned gic_hppi(const struct gic *g, unsigned cpu, uint8_t *prio, int *group);
  * in the APRs, or 0xFF when idle. */
 uint8_t gic_running_priority(const struct gic *g, unsigned cpu);
 /* The group priority field of prio for an interrupt of group on cpu (BPR, IHI 0048B 3.3.3,
- * IHI 0069 4.8.5). */
+ * IHI 0069 "Preemption"). */
 uint8_t gic_group_priority(const struct gic *g, unsigned cpu, uint8_t prio, int group);
 /* Would the hppi be signalled: priority higher than PMR and group priority higher than RPR. */
 bool gic_can_signal(const struct gic *g, unsigned cpu, uint8_t prio, int group);
@@ -109,7 +109,7 @@ bool gic_can_signal(const struct gic *g, unsigned cpu, uint8_t prio, int group);
  * (a level-sensitive one stays pending while its line is high), the APR bit for its group
  * priority is set. For a GICv2 SGI returns the source CPU that is acknowledged. */
 unsigned gic_acknowledge(struct gic *g, unsigned cpu, unsigned intid);
-/* Priority drop: clear the highest active priority in the APRs (IHI 0048B 3.4, IHI 0069 4.1.1). */
+/* Priority drop: clear the highest active priority in the APRs (IHI 0048B 3.4, IHI 0069 "Priority drop and interrupt deactivation"). */
 void gic_priority_drop(struct gic *g, unsigned cpu);
 /* Deactivate intid as cpu sees it. */
 void gic_deactivate(struct gic *g, unsigned cpu, unsigned intid);

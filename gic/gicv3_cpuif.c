@@ -1,8 +1,8 @@
 /* gic/gicv3_cpuif.c — GICv3 CPU interface system registers, the EL1 view with one Security state
- * (GICD_CTLR.DS == 1), IHI 0069 chapter 12.2 "AArch64 System register descriptions of the CPU
+ * (GICD_CTLR.DS == 1), IHI 0069 "AArch64 System register descriptions of the CPU
  * interface". ICC_SRE_EL1.SRE is RAO/WI: a system-register-only CPU interface (no GICC frame).
  * 5 priority bits: ICC_CTLR_EL1.PRIbits = 4, only ICC_AP0R0_EL1 and ICC_AP1R0_EL1 exist (the
- * AP<n>R1..3 registers are UNDEFINED with fewer than 6 preemption bits, 12.2.1/12.2.3).
+ * AP<n>R1..3 registers are UNDEFINED with fewer than 6 preemption bits, IHI 0069, ICC_AP0R<n>_EL1 / ICC_AP1R<n>_EL1).
  * EL2 (ICC_SRE_EL2, ICH_*) belongs to the virtualization work (docs/gic.md). */
 #include "gic/gic_internal.h"
 #include "cpu/cpu.h"       /* SYSREG_ENC only: the encodings the CPU forwards */
@@ -33,10 +33,10 @@
 #define ICC_CTLR_CBPR      (1u << 0)
 #define ICC_CTLR_EOImode   (1u << 1)
 #define ICC_CTLR_PRIbits_SHIFT 8
-/* SRE | DFB | DIB, all RAO/WI (12.2.19) */
+/* SRE | DFB | DIB, all RAO/WI (IHI 0069) */
 #define ICC_SRE_VALUE      0x7u
 
-/* ICC_IAR0/1_EL1 (12.2.13/14): acknowledge the signalled interrupt if it is of this group. */
+/* ICC_IAR0/1_EL1 (IHI 0069): acknowledge the signalled interrupt if it is of this group. */
 static uint64_t iar_read(struct gic *g, unsigned cpu, int want_group)
 {
     uint8_t prio;
@@ -48,7 +48,7 @@ static uint64_t iar_read(struct gic *g, unsigned cpu, int want_group)
     return id;
 }
 
-/* ICC_HPPIR0/1_EL1 (12.2.11/12): not masked by PMR or the running priority. */
+/* ICC_HPPIR0/1_EL1 (IHI 0069): not masked by PMR or the running priority. */
 static uint64_t hppir_read(const struct gic *g, unsigned cpu, int want_group)
 {
     int group;
@@ -56,7 +56,7 @@ static uint64_t hppir_read(const struct gic *g, unsigned cpu, int want_group)
     return id != GIC_SPURIOUS && group == want_group ? id : GIC_SPURIOUS;
 }
 
-/* ICC_EOIR0/1_EL1 (12.2.9/10): priority drop, plus deactivation when EOImode == 0. */
+/* ICC_EOIR0/1_EL1 (IHI 0069): priority drop, plus deactivation when EOImode == 0. */
 static void eoir_write(struct gic *g, unsigned cpu, uint64_t v)
 {
     unsigned id = (unsigned)(v & 0xFFFFFF);
@@ -71,11 +71,11 @@ static void eoir_write(struct gic *g, unsigned cpu, uint64_t v)
         gic_deactivate(g, cpu, id);
 }
 
-/* ICC_SGI0R/SGI1R/ASGI1R_EL1 (12.2.20-22): TargetList [15:0], Aff1 [23:16], INTID [27:24],
+/* ICC_SGI0R/SGI1R/ASGI1R_EL1 (IHI 0069): TargetList [15:0], Aff1 [23:16], INTID [27:24],
  * Aff2 [39:32], IRM [40], RS [47:44], Aff3 [55:48]. A CPU's affinity is Aff0 = its number, so
  * only Aff3.Aff2.Aff1 == 0, RS == 0 names CPUs. The SGI pends on a target only if it is
  * configured there in the group the register generates (DS == 1: SGI0R Group 0, SGI1R and
- * ASGI1R Group 1, 4.2.? table "Forwarding an SGI"). */
+ * ASGI1R Group 1: IHI 0069 "Forwarding an SGI to a target PE"; ASGI1R is our simplification). */
 static void sgi_write(struct gic *g, unsigned cpu, uint64_t v, int group)
 {
     unsigned intid = (unsigned)(v >> 24 & 0xF);
@@ -95,7 +95,7 @@ static void sgi_write(struct gic *g, unsigned cpu, uint64_t v, int group)
 
 static uint8_t bpr1_read(const struct gic_cpuif *c)
 {
-    /* With CBPR, ICC_BPR1_EL1 reads as ICC_BPR0_EL1 + 1, saturated (12.2.6). */
+    /* With CBPR, ICC_BPR1_EL1 reads as ICC_BPR0_EL1 + 1, saturated (IHI 0069). */
     if (c->cbpr)
         return c->bpr[0] < 7 ? c->bpr[0] + 1 : 7;
     return c->bpr[1];
@@ -117,7 +117,7 @@ bool gicv3_icc_read(struct gic *g, unsigned cpu, uint32_t enc, uint64_t *val)
     case ICC_RPR_EL1:     *val = gic_running_priority(g, cpu); return true;
     case ICC_CTLR_EL1:
         /* CBPR, EOImode; PRIbits [10:8] = bits - 1; IDbits [13:11] = 0 (16 bits); SEIS, A3V,
-         * RSS, ExtRange 0 (12.2.7) */
+         * RSS, ExtRange 0 (IHI 0069) */
         *val = (c->cbpr ? ICC_CTLR_CBPR : 0) | (c->eoimode ? ICC_CTLR_EOImode : 0) |
                (GIC_PRIO_BITS - 1) << ICC_CTLR_PRIbits_SHIFT;
         return true;
@@ -138,13 +138,13 @@ bool gicv3_icc_write(struct gic *g, unsigned cpu, uint32_t enc, uint64_t val)
     case ICC_EOIR0_EL1:
     case ICC_EOIR1_EL1:   eoir_write(g, cpu, val); return true;
     case ICC_DIR_EL1:
-        /* ICC_DIR_EL1 (12.2.8): with EOImode == 0 the write is UNPREDICTABLE; we deactivate */
+        /* ICC_DIR_EL1 (IHI 0069): with EOImode == 0 the write is UNPREDICTABLE; we deactivate */
         if (!c->eoimode)
             gic_log(g, "gicv3: ICC_DIR_EL1 write with ICC_CTLR_EL1.EOImode == 0");
         if ((val & 0xFFFFFF) < g->nirq)
             gic_deactivate(g, cpu, (unsigned)(val & 0xFFFFFF));
         return true;
-    /* A BPR below the minimum reads back as the minimum (12.2.5/6). */
+    /* A BPR below the minimum reads back as the minimum (IHI 0069). */
     case ICC_BPR0_EL1:    c->bpr[0] = (val & 7) < GIC_MIN_BPR0 ? GIC_MIN_BPR0 : (val & 7); break;
     case ICC_BPR1_EL1:
         if (!c->cbpr)

@@ -1,18 +1,17 @@
-/* gic/gicv3_dist.c — GICv3 distributor (IHI 0069 chapter 12.9 "The GIC Distributor register
- * map"), as QEMU's virt board presents it without secure=on: one Security state
+/* gic/gicv3_dist.c — GICv3 distributor (IHI 0069 "The GIC Distributor register map"), as QEMU's virt board presents it without secure=on: one Security state
  * (GICD_CTLR.DS == 1, RAO/WI) and affinity routing always enabled (GICD_CTLR.ARE RAO/WI; no legacy
  * operation), no LPIs, no message-based SPIs, no extended SPI range.
  *
  * With affinity routing the INTID 0..31 registers of the distributor (GICD_IGROUPR0,
  * GICD_ISENABLER0, ..., GICD_IPRIORITYR0-7, GICD_ICFGR0/1), GICD_ITARGETSR, GICD_SGIR and
- * GICD_C/SPENDSGIR are RAZ/WI: the redistributors own SGIs and PPIs (12.9, per register).
+ * GICD_C/SPENDSGIR are RAZ/WI: the redistributors own SGIs and PPIs (IHI 0069, per register).
  *
  * Routing: GICD_IROUTER<n>.Interrupt_Routing_Mode == 1 (1-of-N) is delivered to CPU 0 — an
- * IMPLEMENTATION DEFINED choice of "one PE of the participating set" (4.6.2). Aff3 is RES0
+ * IMPLEMENTATION DEFINED choice of "one PE of the participating set" (IHI 0069, "Routing SPIs and SGIs by PE affinity"). Aff3 is RES0
  * (GICD_TYPER.A3V == 0).
  *
  * Sizes: 32-bit everywhere; IPRIORITYR also 8-bit; IROUTER 64-bit or two 32-bit halves
- * (12.1.3). Others are guest errors (BUS_SLAVE_ERROR); reserved offsets are RAZ/WI. */
+ * (IHI 0069). Others are guest errors (BUS_SLAVE_ERROR); reserved offsets are RAZ/WI. */
 #include "gic/gic_internal.h"
 
 #define GICD_CTLR        0x0000
@@ -30,7 +29,7 @@
 #define GICD_IROUTER_IRM     (1ull << 31)
 #define GICD_IROUTER_MASK    0x80FFFFFFull  /* Aff2.Aff1.Aff0, IRM; Aff3 RES0 (A3V == 0) */
 
-/* Arm's JEP106 code as Implementer; ProductID 0: a generic GICv3 (12.9.25). */
+/* Arm's JEP106 code as Implementer; ProductID 0: a generic GICv3 (IHI 0069). */
 #define GICV3_IIDR       0x0000043Bu
 
 /* The affinity of CPU n is Aff0 = n (docs/gic.md); GICR_TYPER and MPIDR_EL1 must agree. */
@@ -44,14 +43,14 @@ static bool v3_spi_targets(const struct gic *g, unsigned intid, unsigned cpu)
     return (r & 0xFFFFFF) == v3_cpu_affinity(cpu);
 }
 
-/* With DS == 1, Group 0 is signalled as FIQ and Group 1 as IRQ (IHI 0069 4.6.1 table 4-?). */
+/* With DS == 1, Group 0 is signalled as FIQ and Group 1 as IRQ (IHI 0069 "Interrupt grouping", the DS == 1 row). */
 static int v3_group_line(const struct gic *g, unsigned cpu, int group)
 {
     return group == 0 ? GIC_LINE_FIQ : GIC_LINE_IRQ;
 }
 
 /* A redistributor whose GICR_WAKER.ProcessorSleep is 1 forwards no interrupts to its CPU
- * interface (IHI 0069 12.11.40; the wake request it would send instead is not modelled). */
+ * interface (IHI 0069, GICR_WAKER; the wake request it would send instead is not modelled). */
 static bool v3_cpu_awake(const struct gic *g, unsigned cpu) { return !g->cpu[cpu].processor_sleep; }
 
 const struct gic_ops gicv3_ops = {
@@ -102,7 +101,7 @@ static int v3_dist_read(void *opaque, uint64_t off, unsigned size, uint64_t *val
         break;
     case GICD_TYPER:
         /* ITLinesNumber [4:0], CPUNumber 0 (ARE), SecurityExtn 0, MBIS 0, LPIS 0,
-         * IDbits [23:19] = 9 (10 INTID bits), A3V 0, No1N 0, RSS 0 (12.9.38) */
+         * IDbits [23:19] = 9 (10 INTID bits), A3V 0, No1N 0, RSS 0 (IHI 0069) */
         *val = (g->nirq / 32 - 1) | 9u << 19;
         break;
     case GICD_IIDR:

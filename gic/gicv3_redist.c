@@ -1,4 +1,4 @@
-/* gic/gicv3_redist.c — GICv3 redistributors (IHI 0069 12.10/12.11): one per CPU, two 64 KiB
+/* gic/gicv3_redist.c — GICv3 redistributors (IHI 0069, "The GIC Redistributor register map"): one per CPU, two 64 KiB
  * frames each (RD_base, then SGI_base), laid out contiguously from VIRT_GIC_REDIST as QEMU's virt
  * does. No LPIs (GICR_TYPER.PLPIS == 0: GICR_CTLR.EnableLPIs, PROPBASER, PENDBASER are RAZ/WI)
  * and no virtual LPIs.
@@ -35,7 +35,7 @@ void gicv3_redist_reset(struct gic *g, unsigned cpu)
 static uint64_t typer(const struct gic *g, unsigned cpu)
 {
     /* Affinity_Value [63:32] = Aff3.Aff2.Aff1.Aff0 (Aff0 = cpu), Processor_Number [23:8],
-     * Last [4] on the final redistributor of the region (12.11.35). */
+     * Last [4] on the final redistributor of the region (IHI 0069). */
     return (uint64_t)cpu << 32 | (uint64_t)cpu << 8 | (cpu == g->ncpu - 1 ? GICR_TYPER_Last : 0);
 }
 
