@@ -126,6 +126,7 @@ struct cpu {
     /* exclusive monitor (local) */
     bool excl_valid;
     uint64_t excl_addr, excl_size;
+    uint64_t excl_val[2];          /* value(s) the load-exclusive read (cpu/insn_ldst.c) */
 
     struct soft_tlb tlb_el[2];     /* per-EL regimes */
     struct itlb_entry itlb[ITLB_SIZE];

@@ -7,7 +7,7 @@ want="build-essential pkg-config libfdt-dev libelf-dev libcapstone-dev"
 case "${1:-build}" in
   build) ;;
   test)  want="$want libcmocka-dev libunicorn-dev gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm gdb-multiarch device-tree-compiler cpio" ;;
-  bench) want="$want gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm" ;;
+  bench) want="$want gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm time" ;;
   guest) want="$want gcc-aarch64-linux-gnu libc6-dev-arm64-cross cpio" ;;
   ui)    want="$want libsdl2-dev" ;;
   *) echo "tools/deps.sh: unknown set '$1' (build|test|bench|guest|ui)" >&2; exit 2 ;;
