@@ -278,7 +278,11 @@ void dt_avoid_unicorn_bugs(uint32_t insn, struct dt_state *s, uint8_t *const mem
         bool sign = ((insn >> 12) & 7) <= 5;                          /* SMAX, SMIN */
         uint64_t mask = (1ull << (8 * size)) - 1;
         if (rs != 31) s->x[rs] &= sign ? mask >> 1 : mask;
-        uint64_t ea = (rn == 31 ? s->sp : s->x[rn]) - DT_RAM_BASE;
+        uint64_t *base = rn == 31 ? &s->sp : &s->x[rn];
+        /* The operand must not be the instruction word (or the B . after it), which is
+         * written after this; move it one cache line up (the RAM has a 4 KiB guard). */
+        if (*base - s->pc < 8 || s->pc - *base < 8) *base += 64;
+        uint64_t ea = *base - DT_RAM_BASE;
         if (sign && ea < DT_RAM_SIZE - 8)
             for (unsigned k = 0; k < 2; k++) mem[k][ea + size - 1] &= 0x7f;
     }
