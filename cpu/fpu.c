@@ -61,7 +61,7 @@ static uint64_t fixed_saturate(bool sign, uint64_t mag, bool overflow, bool uns,
     uint64_t umax = intbits == 64 ? ~0ull : (1ull << intbits) - 1;
     uint64_t smax = umax >> 1;
     if (uns) {
-        if (sign && mag) { s->exc |= FPSR_IOC; return 0; }
+        if (sign && (mag || overflow)) { s->exc |= FPSR_IOC; return 0; }
         if (overflow || mag > umax) { s->exc |= FPSR_IOC; return umax; }
         return mag;
     }
@@ -106,9 +106,10 @@ static uint64_t fixed_round(bool sign, int e, uint64_t sig, bool uns, enum fp_ro
         }
         mag = q + up;
     }
-    unsigned before = s->exc;
-    uint64_t r = fixed_saturate(sign, mag, false, uns, intbits, s);
-    if (inexact && s->exc == before) s->exc |= FPSR_IXC;
+    struct fpst t = { s->fpcr, 0 };
+    uint64_t r = fixed_saturate(sign, mag, false, uns, intbits, &t);
+    /* FPToFixed: Invalid Operation on overflow, otherwise Inexact if the value was not exact */
+    s->exc |= t.exc ? t.exc : inexact ? FPSR_IXC : 0;
     return r;
 }
 
