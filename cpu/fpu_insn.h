@@ -35,7 +35,4 @@ static inline void vset_q(struct cpu *c, unsigned r, const union vreg *t, bool q
     c->v[r].d[1] = q ? t->d[1] : 0;
 }
 
-/* Decoder helpers */
-bool fp_decode_init_dummy(void);
-
 #endif
