@@ -343,6 +343,7 @@ int p2m_map(struct p2m *p, ipa_t ipa, pa_t pa, uint64_t nr_pages, enum p2m_type 
     if (hv_mem_overlaps(p->mem, pa, size)) return -EPERM;
 
     uint64_t off = 0;
+    bool changed = false;
     while (off < size) {
         uint64_t i = ipa.v + off, o = pa.v + off;
         unsigned level = leaf_level(p, i, o, size - off);
@@ -356,6 +357,7 @@ int p2m_map(struct p2m *p, ipa_t ipa, pa_t pa, uint64_t nr_pages, enum p2m_type 
         }
         uint64_t old = hv_mem_read64(p->mem, path[level]), nd = leaf_desc(o, level, t);
         if (old != nd) {
+            changed = true;
             if (old & S2_VALID) {
                 bbm_replace(p, path[level], i, level, nd);
                 /* A table replaced by a block: its subtree is unreachable since the flush. */
@@ -366,7 +368,7 @@ int p2m_map(struct p2m *p, ipa_t ipa, pa_t pa, uint64_t nr_pages, enum p2m_type 
         }
         off += 1ull << lsb(level);
     }
-    emit(p, P2M_OP_MAP, reason, ipa.v, pa.v, off, t);
+    if (changed) emit(p, P2M_OP_MAP, reason, ipa.v, pa.v, off, t);
     return rc;
 }
 
@@ -377,6 +379,7 @@ int p2m_unmap(struct p2m *p, ipa_t ipa, uint64_t nr_pages, enum p2m_reason reaso
     int rc = check_ipa_range(p, ipa, nr_pages, &size);
     if (rc) return rc;
     uint64_t off = 0;
+    bool changed = false;
     while (off < size) {
         uint64_t i = ipa.v + off;
         unsigned level = leaf_level(p, i, 0, size - off);
@@ -393,6 +396,7 @@ int p2m_unmap(struct p2m *p, ipa_t ipa, uint64_t nr_pages, enum p2m_reason reaso
         if (rc) break;
         uint64_t old = hv_mem_read64(p->mem, path[level]);
         if (old & S2_VALID) {
+            changed = true;
             hv_mem_write64(p->mem, path[level], 0);
             remove_and_prune(p, i, level, path, is_table(old, level) ? mk_pa(old & S2_OA_MASK) : mk_pa(0),
                              true);
@@ -400,7 +404,7 @@ int p2m_unmap(struct p2m *p, ipa_t ipa, uint64_t nr_pages, enum p2m_reason reaso
         off += 1ull << lsb(level);
     }
     if (off > size) off = size;
-    emit(p, P2M_OP_UNMAP, reason, ipa.v, 0, off, P2M_INVALID);
+    if (changed) emit(p, P2M_OP_UNMAP, reason, ipa.v, 0, off, P2M_INVALID);
     return rc;
 }
 
