@@ -94,7 +94,8 @@ struct p2m_change {
 /* Hooks. tlb_flush is invoked in the break-before-make sequence after the old entry was
  * replaced by an invalid one and before the new entry (or, for a removal, before the freed
  * tables return to the allocator): the integrator invalidates the CPU soft TLBs and the SMMU
- * IOTLB for [ipa, ipa+size) of that VMID there (TLBI IPAS2E1IS + TLBI VMALLE1IS in Xen).
+ * IOTLB for [ipa, ipa+size) of that VMID there. (The architecture's minimum is TLBI IPAS2E1IS
+ * for the range then TLBI VMALLE1IS; Xen flushes the whole VMID with TLBI VMALLS12E1IS.)
  * change is called once per p2m_map/p2m_unmap call that changed something, after the tables
  * changed (an unmap reports the whole range asked for, holes included). */
 struct p2m_hooks {
