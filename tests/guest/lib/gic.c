@@ -19,10 +19,15 @@ unsigned gic_version;
 
 unsigned gic_cpu_index(void) { return SYSREG_READ(mpidr_el1) & 0xff; }
 
+/* ID_AA64PFR0_EL1.GIC says whether the GICv3 system-register interface exists; then
+ * GICD_PIDR2.ArchRev (0xFFE8 on v3/v4, 0xFE8 in GICv2's 4 KiB distributor) confirms. */
 unsigned gic_detect(void)
 {
-    unsigned arch = (mmio_read32(GICD_BASE + GICD_PIDR2) >> 4) & 0xf;
-    return (arch == 2 || arch == 3 || arch == 4) ? (arch == 4 ? 3 : arch) : 0;
+    if ((SYSREG_READ(id_aa64pfr0_el1) >> 24) & 0xf) {
+        unsigned arch = (mmio_read32(GICD_BASE + GICD_PIDR2) >> 4) & 0xf;
+        return arch == 3 || arch == 4 ? 3 : 0;
+    }
+    return ((mmio_read32(GICD_BASE + 0xfe8) >> 4) & 0xf) == 2 ? 2 : 0;
 }
 
 static uint64_t gicr(void) { return GICR_BASE + gic_cpu_index() * GICR_STRIDE; }
