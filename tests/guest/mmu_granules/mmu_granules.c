@@ -1,6 +1,6 @@
 /* tests/guest/mmu_granules — the same identity + alias mapping built with each translation
- * granule the CPU advertises in ID_AA64MMFR0_EL1 (TGran4 [31:28] = 0 supported, TGran64 [27:24]
- * = 0 supported, TGran16 [23:20] = 1 supported; unsupported ones are skipped and named on an INFO
+ * granule the CPU advertises in ID_AA64MMFR0_EL1 (TGran4 [31:28] != 0xf supported, TGran64 [27:24]
+ * != 0xf supported, TGran16 [23:20] != 0 supported; unsupported ones are skipped and named on an INFO
  * line), 48-bit VA (T0SZ = 16; walks start at level 0 for 4K and 16K, level 1 for 64K):
  *  - identity with level-2 blocks (2 MiB / 32 MiB / 512 MiB) for the UART/GIC and RAM;
  *  - a page alias (level 3): reads the right bytes at offset 0 and at granule - 8;
@@ -124,7 +124,7 @@ int main(void)
 {
     rt_set_handler(on_sync);
     uint64_t mmfr0 = SYSREG_READ(id_aa64mmfr0_el1);
-    int has4 = ((mmfr0 >> 28) & 0xf) == 0, has64 = ((mmfr0 >> 24) & 0xf) == 0,
+    int has4 = ((mmfr0 >> 28) & 0xf) != 0xf, has64 = ((mmfr0 >> 24) & 0xf) != 0xf,
         has16 = ((mmfr0 >> 20) & 0xf) != 0;
     printf("INFO ID_AA64MMFR0_EL1=0x%lx granules:%s%s%s\n", mmfr0, has4 ? " 4K" : "", has16 ? " 16K" : "",
            has64 ? " 64K" : "");
