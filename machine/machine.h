@@ -165,4 +165,36 @@ int loader_place_dtb(struct boot_layout *bl, size_t dtb_size, char *err, size_t 
 /* Read a whole host file (error text names the file). Caller frees. */
 uint8_t *loader_read_file(const char *path, size_t *len, char *err, size_t errlen);
 
+/* ---- device tree for the virt board (machine/fdt.c, libfdt) ---- */
+struct virt_fdt_config {
+    uint64_t ram_base, ram_size;
+    unsigned ncpus;
+    bool cpu_max;                      /* -cpu max: "arm,arm-v8", else "arm,cortex-a57" */
+    unsigned gic_version;              /* 2 or 3 */
+    bool psci_smc;                     /* psci method "smc" (else "hvc") */
+    const char *bootargs;              /* -append, NULL = none */
+    uint64_t initrd_start, initrd_size;
+    uint64_t seed;                     /* kaslr-seed / rng-seed derive from this, never the host */
+    bool has_pl031;
+};
+/* Build the board's tree (QEMU 7.2 virt layout). *blob is malloc'ed and packed. */
+int virt_fdt_build(const struct virt_fdt_config *cfg, void **blob, size_t *size, char *err, size_t errlen);
+/* Load and validate a -dtb file, then patch it as QEMU does (memory node, /chosen bootargs and
+ * initrd). Malformed → -1 with err. */
+int virt_fdt_load(const char *path, const struct virt_fdt_config *cfg, void **blob, size_t *size,
+                  char *err, size_t errlen);
+int virt_fdt_check(const void *blob, size_t len, const char *name, char *err, size_t errlen);
+int virt_fdt_write(const char *path, const void *blob, size_t size, char *err, size_t errlen);
+
+/* ---- PSCI 1.1 / SMCCC firmware (machine/psci.c), behind cpu_hooks.smccc ---- */
+struct cpu;
+struct psci;
+enum psci_request { PSCI_REQ_NONE = 0, PSCI_REQ_SYSTEM_OFF, PSCI_REQ_SYSTEM_RESET };
+/* cpus[i] must have MPIDR affinity i (the board's numbering). */
+struct psci *psci_new(struct cpu *const *cpus, unsigned ncpus);
+void psci_free(struct psci *p);
+bool psci_smccc(void *psci, struct cpu *c, bool is_hvc, uint16_t imm);
+/* Pending machine-level request from SYSTEM_OFF / SYSTEM_RESET (cleared by the call). */
+enum psci_request psci_take_request(struct psci *p);
+
 #endif
