@@ -197,4 +197,26 @@ bool psci_smccc(void *psci, struct cpu *c, bool is_hvc, uint16_t imm);
 /* Pending machine-level request from SYSTEM_OFF / SYSTEM_RESET (cleared by the call). */
 enum psci_request psci_take_request(struct psci *p);
 
+/* ---- command line (machine/cmdline.c): qemu-system-aarch64 spellings + faultline's own ---- */
+enum fl_action { FL_RUN = 0, FL_HELP, FL_VERSION, FL_LIST /* -d help, -cpu help, -M help */ };
+struct fl_options {
+    enum fl_action action;
+    const char *list_text;               /* FL_LIST: what to print */
+    uint64_t ram_size;                   /* -m, default 128 MiB as QEMU */
+    unsigned smp;                        /* -smp, 1..8 */
+    unsigned gic_version;                /* -M virt,gic-version=, default 2 as QEMU */
+    int cpu_profile;                     /* enum cpu_profile; -cpu, default cortex-a57 */
+    const char *kernel, *initrd, *append, *dtb, *dumpdtb, *serial, *logfile;
+    bool nographic, no_reboot, summary;
+    unsigned log_mask;                   /* CPU_LOG_* from -d */
+    uint64_t icount_limit;               /* 0 = none */
+    uint64_t quantum;                    /* instructions per vCPU turn */
+    uint64_t seed;                       /* -seed: kaslr-seed / rng-seed */
+};
+/* 0 ok; -1 with err = "what: why" (print as "faultline: <err>", exit 1). */
+int fl_parse_args(int argc, char **argv, struct fl_options *o, char *err, size_t errlen);
+int fl_parse_size(const char *s, uint64_t *out);     /* QEMU -m syntax; no suffix = MiB */
+void fl_print_help(void *f /* FILE* */);
+#define FAULTLINE_VERSION "0.1.0"
+
 #endif
