@@ -83,8 +83,8 @@ static void memory_node(struct fdt_build *b, const struct virt_fdt_config *cfg)
     snprintf(name, sizeof name, "memory@%llx", (unsigned long long)cfg->ram_base);
     int n = node(b, 0, name);
     uint64_t r[2] = { cfg->ram_base, cfg->ram_size };
-    prop_reg2(b, n, r, 1);
     prop_str(b, n, "device_type", "memory");
+    prop_reg2(b, n, r, 1);
 }
 
 static int finish(struct fdt_build *b, void **blob, size_t *size, const char *what, char *err, size_t errlen)
