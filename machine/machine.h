@@ -80,4 +80,143 @@ void bus_notify_ram_write(struct bus *b, pa_t pa, uint64_t len);
 size_t bus_region_count(const struct bus *b);
 const struct bus_region *bus_region_at(const struct bus *b, size_t i);
 
+/* ---- board interrupt wiring ----
+ * A device holds an irq_line for each interrupt output and drives it with irq_line_set(). The
+ * board fills `set` with the interrupt controller's input (INTID = SPI + 32 or a PPI number);
+ * until a controller is attached `set` may be NULL and the device only remembers its level. */
+struct irq_line {
+    void (*set)(void *opaque, unsigned intid, bool level);
+    void *opaque;
+    unsigned intid;
+};
+static inline void irq_line_set(const struct irq_line *l, bool level)
+{
+    if (l && l->set) l->set(l->opaque, l->intid, level);
+}
+
+/* ---- machine-wide logging (-d guest_errors etc.; machine/log.c) ---- */
+enum { MLOG_GUEST_ERRORS = 8 /* same bit as CPU_LOG_GUEST_ERRORS */, MLOG_UNIMP = 16 };
+void mlog_set(unsigned mask, void *logfile /* FILE*, NULL = stderr */);
+unsigned mlog_mask(void);
+void mlog_guest_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* ---- host character backends (machine/chardev.c) ---- */
+struct chardev;
+/* spec: "stdio", "mon:stdio", "file:PATH", "null". mux = Ctrl-A escapes (QEMU's mux, which
+ * -nographic and mon: give). Returns NULL with err filled ("what: why") on failure. */
+struct chardev *chardev_open(const char *spec, bool mux, char *err, size_t errlen);
+void chardev_close(struct chardev *c);               /* restores the terminal */
+void chardev_write(struct chardev *c, const uint8_t *buf, size_t len);
+/* Frontend (a UART): can_receive says how many bytes it takes now; receive hands them over. */
+void chardev_set_frontend(struct chardev *c, size_t (*can_receive)(void *opaque),
+                          void (*receive)(void *opaque, const uint8_t *buf, size_t len),
+                          void *opaque);
+/* Every byte of console input passes through this hook before it reaches the frontend: the
+ * record/replay point (console input is an external input of the run). */
+void chardev_set_input_hook(struct chardev *c,
+                            void (*hook)(void *opaque, const uint8_t *buf, size_t len),
+                            void *opaque);
+/* Non-blocking: read what the host has, handle escapes, deliver to the frontend. timeout_ms
+ * < 0 blocks until input arrives (the board's idle path). Returns bytes read from the host. */
+int chardev_poll(struct chardev *c, int timeout_ms);
+bool chardev_input_possible(const struct chardev *c);  /* could input ever arrive? */
+bool chardev_quit_requested(const struct chardev *c);   /* Ctrl-A x */
+/* Feed input as if it came from the host (tests, replay). */
+void chardev_inject(struct chardev *c, const uint8_t *buf, size_t len);
+
+/* ---- PL011 UART (machine/pl011.c, ARM PrimeCell UART PL011 TRM DDI 0183) ---- */
+struct pl011;
+extern const struct mmio_ops pl011_mmio_ops;
+struct pl011 *pl011_new(struct chardev *chr, struct irq_line irq);   /* chr may be NULL */
+void pl011_free(struct pl011 *s);
+void pl011_reset(struct pl011 *s);
+size_t pl011_can_receive(void *opaque);
+void pl011_receive(void *opaque, const uint8_t *buf, size_t len);
+bool pl011_irq_level(const struct pl011 *s);
+
+/* ---- PL031 RTC (machine/pl031.c): deterministic, counts virtual seconds from a fixed epoch ---- */
+struct pl031;
+extern const struct mmio_ops pl031_mmio_ops;
+struct pl031 *pl031_new(uint32_t epoch, uint64_t (*now_ns)(void *), void *now_opaque,
+                        struct irq_line irq);
+void pl031_free(struct pl031 *s);
+
+/* ---- kernel / initrd / DTB placement (machine/loader.c; QEMU hw/arm/boot.c rules) ---- */
+#define FL_ERRLEN 256
+enum kernel_kind { KERNEL_ELF, KERNEL_IMAGE, KERNEL_RAW };
+struct boot_layout {
+    uint64_t ram_base, ram_size;            /* in */
+    enum kernel_kind kind;                  /* out: what -kernel turned out to be */
+    bool is_linux;                          /* Image/raw: Linux boot protocol (initrd, DTB after it) */
+    uint64_t entry;
+    uint64_t kernel_low, kernel_high;       /* occupied [low, high), high includes Image bss */
+    uint64_t initrd_start, initrd_size;     /* initrd_size 0 = none */
+    uint64_t dtb_addr, dtb_limit;           /* dtb_limit 0 = end of RAM */
+};
+/* Load -kernel into RAM through the bus. Returns 0, or -1 with err = "what: why". */
+int loader_load_kernel(struct bus *b, const char *path, struct boot_layout *bl, char *err, size_t errlen);
+/* Same, from a buffer already in memory (tests, reset). */
+int loader_load_kernel_buf(struct bus *b, const char *name, const uint8_t *buf, size_t len,
+                           struct boot_layout *bl, char *err, size_t errlen);
+/* After the kernel: compute initrd_start and (path != NULL) load the initrd there. */
+int loader_load_initrd(struct bus *b, const char *path, struct boot_layout *bl, char *err, size_t errlen);
+/* After the initrd: choose dtb_addr for a blob of dtb_size bytes. */
+int loader_place_dtb(struct boot_layout *bl, size_t dtb_size, char *err, size_t errlen);
+/* Read a whole host file (error text names the file). Caller frees. */
+uint8_t *loader_read_file(const char *path, size_t *len, char *err, size_t errlen);
+
+/* ---- device tree for the virt board (machine/fdt.c, libfdt) ---- */
+struct virt_fdt_config {
+    uint64_t ram_base, ram_size;
+    unsigned ncpus;
+    bool cpu_max;                      /* -cpu max: "arm,arm-v8", else "arm,cortex-a57" */
+    unsigned gic_version;              /* 2 or 3 */
+    bool psci_smc;                     /* psci method "smc" (else "hvc") */
+    const char *bootargs;              /* -append, NULL = none */
+    uint64_t initrd_start, initrd_size;
+    uint64_t seed;                     /* kaslr-seed / rng-seed derive from this, never the host */
+    bool has_pl031;
+};
+/* Build the board's tree (QEMU 7.2 virt layout). *blob is malloc'ed and packed. */
+int virt_fdt_build(const struct virt_fdt_config *cfg, void **blob, size_t *size, char *err, size_t errlen);
+/* Load and validate a -dtb file, then patch it as QEMU does (memory node, /chosen bootargs and
+ * initrd). Malformed → -1 with err. */
+int virt_fdt_load(const char *path, const struct virt_fdt_config *cfg, void **blob, size_t *size,
+                  char *err, size_t errlen);
+int virt_fdt_check(const void *blob, size_t len, const char *name, char *err, size_t errlen);
+int virt_fdt_write(const char *path, const void *blob, size_t size, char *err, size_t errlen);
+
+/* ---- PSCI 1.1 / SMCCC firmware (machine/psci.c), behind cpu_hooks.smccc ---- */
+struct cpu;
+struct psci;
+enum psci_request { PSCI_REQ_NONE = 0, PSCI_REQ_SYSTEM_OFF, PSCI_REQ_SYSTEM_RESET };
+/* cpus[i] must have MPIDR affinity i (the board's numbering). */
+struct psci *psci_new(struct cpu *const *cpus, unsigned ncpus);
+void psci_free(struct psci *p);
+bool psci_smccc(void *psci, struct cpu *c, bool is_hvc, uint16_t imm);
+/* Pending machine-level request from SYSTEM_OFF / SYSTEM_RESET (cleared by the call). */
+enum psci_request psci_take_request(struct psci *p);
+
+/* ---- command line (machine/cmdline.c): qemu-system-aarch64 spellings + faultline's own ---- */
+enum fl_action { FL_RUN = 0, FL_HELP, FL_VERSION, FL_LIST /* -d help, -cpu help, -M help */ };
+struct fl_options {
+    enum fl_action action;
+    const char *list_text;               /* FL_LIST: what to print */
+    uint64_t ram_size;                   /* -m, default 128 MiB as QEMU */
+    unsigned smp;                        /* -smp, 1..8 */
+    unsigned gic_version;                /* -M virt,gic-version=, default 2 as QEMU */
+    int cpu_profile;                     /* enum cpu_profile; -cpu, default cortex-a57 */
+    const char *kernel, *initrd, *append, *dtb, *dumpdtb, *serial, *logfile;
+    bool nographic, no_reboot, summary;
+    unsigned log_mask;                   /* CPU_LOG_* from -d */
+    uint64_t icount_limit;               /* 0 = none */
+    uint64_t quantum;                    /* instructions per vCPU turn */
+    uint64_t seed;                       /* -seed: kaslr-seed / rng-seed */
+};
+/* 0 ok; -1 with err = "what: why" (print as "faultline: <err>", exit 1). */
+int fl_parse_args(int argc, char **argv, struct fl_options *o, char *err, size_t errlen);
+int fl_parse_size(const char *s, uint64_t *out);     /* QEMU -m syntax; no suffix = MiB */
+void fl_print_help(void *f /* FILE* */);
+#define FAULTLINE_VERSION "0.1.0"
+
 #endif

@@ -1,0 +1,251 @@
+/* machine/board.c — the virt board: RAM, PL011, PL031, vCPUs, PSCI, and the deterministic main
+ * loop.
+ *
+ * Scheduling: one host thread, vCPUs in fixed round-robin, each running `quantum` instructions
+ * per turn, so a run depends only on its inputs (ARCHITECTURE.md decision 2). Console input is
+ * polled between rounds, never asynchronously. When every vCPU waits for an interrupt the loop
+ * would advance virtual time to the next timer event (none exist until the generic timer lands);
+ * with nothing able to wake the guest it blocks on console input if input is possible, or stops
+ * with a message instead of spinning. */
+#define _GNU_SOURCE
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include "machine/board.h"
+
+static double wall_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Interrupt inputs of the (future) GIC: remember the level. */
+static void board_irq_set(void *opaque, unsigned intid, bool level)
+{
+    struct board *b = opaque;
+    if (intid < 32 || intid >= 32 + 256) return;
+    unsigned n = intid - 32;
+    if (level) b->spi_level[n / 64] |= 1ull << (n % 64);
+    else b->spi_level[n / 64] &= ~(1ull << (n % 64));
+}
+
+/* Virtual time: 1 cycle of vCPU 0 = 1 ns until the timer model defines the clock. */
+uint64_t board_now_ns(void *opaque)
+{
+    struct board *b = opaque;
+    return b->ncpus ? cpu_cycles(b->cpus[0]) : 0;
+}
+
+struct board *board_create(const struct fl_options *o, struct chardev *chr, char *err, size_t errlen)
+{
+    struct board *b = calloc(1, sizeof *b);
+    if (!b) { snprintf(err, errlen, "board: out of memory"); return NULL; }
+    b->o = o;
+    b->chr = chr;
+    b->wall_start = wall_now();
+    b->bus = bus_new();
+    void *ram = mmap(NULL, o->ram_size, PROT_READ | PROT_WRITE,
+                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (!b->bus || ram == MAP_FAILED) {
+        snprintf(err, errlen, "-m: cannot allocate %llu MiB of guest RAM", (unsigned long long)(o->ram_size >> 20));
+        free(b);
+        return NULL;
+    }
+    b->ram = bus_map_ram(b->bus, "ram", mk_pa(VIRT_RAM_BASE), o->ram_size, ram);
+    struct irq_line uart_irq = { board_irq_set, b, 32 + VIRT_SPI_UART };
+    b->uart = pl011_new(chr, uart_irq);
+    bus_map_mmio(b->bus, "pl011", mk_pa(VIRT_UART), 0x1000, &pl011_mmio_ops, b->uart);
+    struct irq_line rtc_irq = { board_irq_set, b, 32 + VIRT_SPI_RTC };
+    /* Fixed epoch: 2024-01-01 00:00:00 UTC — deterministic, never the host clock. */
+    b->rtc = pl031_new(1704067200u, board_now_ns, b, rtc_irq);
+    bus_map_mmio(b->bus, "pl031", mk_pa(VIRT_RTC), 0x1000, &pl031_mmio_ops, b->rtc);
+
+    b->sh = cpu_shared_new(b->bus);
+    b->ncpus = o->smp;
+    b->psci = psci_new(b->cpus, b->ncpus);
+    struct cpu_hooks hooks = { .opaque = b->psci, .smccc = psci_smccc };
+    for (unsigned i = 0; i < b->ncpus; i++) {
+        struct cpu_config cfg = { .profile = (enum cpu_profile)o->cpu_profile, .index = i, .mpidr = i };
+        b->cpus[i] = cpu_new(b->sh, &cfg, &hooks);
+        if (!b->cpus[i]) { snprintf(err, errlen, "-smp: cannot create vCPU %u", i); board_free(b); return NULL; }
+    }
+    return b;
+}
+
+int board_load(struct board *b, char *err, size_t errlen)
+{
+    const struct fl_options *o = b->o;
+    struct boot_layout *bl = &b->bl;
+    memset(bl, 0, sizeof *bl);
+    bl->ram_base = VIRT_RAM_BASE;
+    bl->ram_size = o->ram_size;
+    bl->is_linux = true;                    /* no kernel (dumpdtb only): Linux placement */
+    if (b->resets) {                        /* SYSTEM_RESET: RAM back to zero */
+        madvise(b->ram, o->ram_size, MADV_DONTNEED);
+        bus_notify_ram_write(b->bus, mk_pa(VIRT_RAM_BASE), o->ram_size);
+    }
+    if (o->kernel && loader_load_kernel(b->bus, o->kernel, bl, err, errlen) < 0) return -1;
+    if (o->initrd && !bl->is_linux)
+        fprintf(stderr, "faultline: warning: -initrd ignored: %s is an ELF file, which QEMU does not boot as Linux\n", o->kernel);
+    if (loader_load_initrd(b->bus, bl->is_linux ? o->initrd : NULL, bl, err, errlen) < 0) return -1;
+
+    struct virt_fdt_config fc = {
+        .ram_base = VIRT_RAM_BASE, .ram_size = o->ram_size, .ncpus = b->ncpus,
+        .cpu_max = o->cpu_profile == CPU_PROFILE_MAX, .gic_version = o->gic_version,
+        .psci_smc = false, .bootargs = o->append,
+        .initrd_start = bl->initrd_start, .initrd_size = bl->initrd_size,
+        .seed = o->seed, .has_pl031 = true,
+    };
+    free(b->dtb);
+    b->dtb = NULL;
+    int rc = o->dtb ? virt_fdt_load(o->dtb, &fc, &b->dtb, &b->dtb_size, err, errlen)
+                    : virt_fdt_build(&fc, &b->dtb, &b->dtb_size, err, errlen);
+    if (rc < 0) return -1;
+    if (loader_place_dtb(bl, b->dtb_size, err, errlen) < 0) return -1;
+    bus_write_buf(b->bus, mk_pa(bl->dtb_addr), b->dtb, b->dtb_size);
+
+    pl011_reset(b->uart);
+    for (unsigned i = 0; i < b->ncpus; i++) {
+        cpu_reset(b->cpus[i], bl->entry);
+        cpu_set_log(b->cpus[i], o->log_mask, b->logf ? (void *)b->logf : (void *)stderr);
+        if (i) cpu_set_halted(b->cpus[i], true);   /* secondaries wait for PSCI CPU_ON */
+    }
+    /* Boot protocol (Documentation/arm64/booting.rst): x0 = DTB, x1..x3 = 0, EL1h, MMU off.
+     * QEMU leaves x0 = 0 for ELF kernels; faultline passes the DTB to them too. */
+    cpu_set_x(b->cpus[0], 0, bl->dtb_addr);
+    return 0;
+}
+
+static uint64_t total_icount(const struct board *b)
+{
+    uint64_t n = 0;
+    for (unsigned i = 0; i < b->ncpus; i++) n += cpu_icount(b->cpus[i]);
+    return n;
+}
+
+/* Earliest pending virtual-time event in ns, or UINT64_MAX: the generic timer and device
+ * events will register here. */
+static uint64_t next_timer_event(struct board *b) { (void)b; return UINT64_MAX; }
+
+int board_run(struct board *b)
+{
+    const struct fl_options *o = b->o;
+    for (;;) {
+        bool progressed = false, all_halted = true;
+        for (unsigned i = 0; i < b->ncpus; i++) {
+            struct cpu *c = b->cpus[i];
+            if (cpu_is_halted(c)) continue;
+            all_halted = false;
+            uint64_t budget = o->quantum;
+            if (o->icount_limit) {
+                uint64_t done = total_icount(b);
+                if (done >= o->icount_limit) break;
+                if (o->icount_limit - done < budget) budget = o->icount_limit - done;
+            }
+            uint64_t before = cpu_icount(c);
+            enum cpu_exit r = cpu_run(c, budget);
+            if (cpu_icount(c) != before || r == CPU_EXIT_BUDGET) progressed = true;
+            switch (psci_take_request(b->psci)) {
+            case PSCI_REQ_SYSTEM_OFF:
+                return EXIT_GUEST_OFF;
+            case PSCI_REQ_SYSTEM_RESET:
+                if (o->no_reboot) return EXIT_GUEST_OFF;
+                b->resets++;
+                {
+                    char err[FL_ERRLEN];
+                    if (board_load(b, err, sizeof err) < 0) {
+                        fprintf(stderr, "faultline: reset: %s\n", err);
+                        return EXIT_HOST_ERROR;
+                    }
+                }
+                progressed = true;
+                i = b->ncpus;                /* restart the round with vCPU 0 */
+                break;
+            case PSCI_REQ_NONE:
+                break;
+            }
+        }
+        if (o->icount_limit && total_icount(b) >= o->icount_limit) {
+            fprintf(stderr, "faultline: icount limit reached: stopped after %llu instructions\n",
+                    (unsigned long long)total_icount(b));
+            return EXIT_ICOUNT_LIMIT;
+        }
+        chardev_poll(b->chr, 0);
+        if (chardev_quit_requested(b->chr)) return EXIT_GUEST_OFF;
+        if (progressed) continue;
+        if (all_halted) {
+            fprintf(stderr, "faultline: guest stopped: every vCPU is powered off (PSCI CPU_OFF) and nothing can power one on\n");
+            return EXIT_GUEST_STUCK;
+        }
+        /* Every running vCPU waits for an interrupt. */
+        if (next_timer_event(b) != UINT64_MAX) continue;    /* (advance virtual time there) */
+        if (chardev_input_possible(b->chr)) {
+            chardev_poll(b->chr, -1);       /* sleep until the user types */
+            if (chardev_quit_requested(b->chr)) return EXIT_GUEST_OFF;
+            continue;
+        }
+        fprintf(stderr, "faultline: guest stopped: every vCPU waits for an interrupt (WFI/WFE) and nothing can raise one\n");
+        return EXIT_GUEST_STUCK;
+    }
+}
+
+static const char *ec_name(unsigned ec)
+{
+    switch (ec) {
+    case 0x00: return "UNKNOWN";   case 0x01: return "WFx";        case 0x07: return "FP_ACCESS";
+    case 0x0e: return "ILLEGAL";   case 0x15: return "SVC64";      case 0x16: return "HVC64";
+    case 0x17: return "SMC64";     case 0x18: return "SYSREG";     case 0x19: return "SVE";
+    case 0x20: return "IABT_LOW";  case 0x21: return "IABT_CUR";   case 0x22: return "PC_ALIGN";
+    case 0x24: return "DABT_LOW";  case 0x25: return "DABT_CUR";   case 0x26: return "SP_ALIGN";
+    case 0x2c: return "FP_EXC";    case 0x2f: return "SERROR";     case 0x30: return "BKPT_LOW";
+    case 0x31: return "BKPT_CUR";  case 0x32: return "SSTEP_LOW";  case 0x33: return "SSTEP_CUR";
+    case 0x34: return "WATCH_LOW"; case 0x35: return "WATCH_CUR";  case 0x3c: return "BRK64";
+    default: return NULL;
+    }
+}
+
+void board_print_summary(struct board *b, FILE *f)
+{
+    double wall = wall_now() - b->wall_start;
+    uint64_t tot_i = 0, tot_c = 0, tot_irq = 0, tot_exc = 0;
+    fprintf(f, "---- faultline summary ----\n");
+    for (unsigned i = 0; i < b->ncpus; i++) {
+        const struct cpu_stats *st = cpu_get_stats(b->cpus[i]);
+        uint64_t ic = cpu_icount(b->cpus[i]), cy = cpu_cycles(b->cpus[i]), exc = 0;
+        char ebuf[512];
+        size_t n = 0;
+        ebuf[0] = 0;
+        for (unsigned ec = 0; ec < 64; ec++) {
+            if (!st->exceptions_by_ec[ec]) continue;
+            exc += st->exceptions_by_ec[ec];
+            const char *nm = ec_name(ec);
+            if (n < sizeof ebuf - 40) {
+                if (nm) n += (size_t)snprintf(ebuf + n, sizeof ebuf - n, " %s=%llu", nm, (unsigned long long)st->exceptions_by_ec[ec]);
+                else n += (size_t)snprintf(ebuf + n, sizeof ebuf - n, " EC0x%02x=%llu", ec, (unsigned long long)st->exceptions_by_ec[ec]);
+            }
+        }
+        fprintf(f, "cpu%u: %llu insns, %llu cycles, irqs %llu, exceptions %llu%s%s\n", i,
+                (unsigned long long)ic, (unsigned long long)cy, (unsigned long long)st->irqs,
+                (unsigned long long)exc, exc ? ":" : "", ebuf);
+        tot_i += ic; tot_c += cy; tot_irq += st->irqs; tot_exc += exc;
+    }
+    fprintf(f, "total: %llu insns, %llu cycles, irqs %llu, exceptions %llu, wall %.3f s, %.1f MIPS\n",
+            (unsigned long long)tot_i, (unsigned long long)tot_c, (unsigned long long)tot_irq,
+            (unsigned long long)tot_exc, wall, wall > 0 ? tot_i / wall / 1e6 : 0.0);
+}
+
+void board_free(struct board *b)
+{
+    if (!b) return;
+    for (unsigned i = 0; i < b->ncpus; i++) if (b->cpus[i]) cpu_free(b->cpus[i]);
+    if (b->sh) cpu_shared_free(b->sh);
+    psci_free(b->psci);
+    pl011_free(b->uart);
+    pl031_free(b->rtc);
+    if (b->bus) bus_free(b->bus);
+    if (b->ram) munmap(b->ram, b->o->ram_size);
+    free(b->dtb);
+    free(b);
+}

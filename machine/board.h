@@ -1,0 +1,43 @@
+/* machine/board.h — private to machine/: the virt board object used by main.c and tests. */
+#ifndef FAULTLINE_MACHINE_BOARD_H
+#define FAULTLINE_MACHINE_BOARD_H
+#include <stdio.h>
+#include "cpu/cpu.h"
+#include "machine/machine.h"
+
+#define BOARD_MAX_CPUS 8
+
+/* Exit statuses of the emulator (documented in --help). */
+enum { EXIT_GUEST_OFF = 0, EXIT_HOST_ERROR = 1, EXIT_GUEST_STUCK = 2, EXIT_ICOUNT_LIMIT = 3 };
+
+struct board {
+    const struct fl_options *o;
+    struct bus *bus;
+    uint8_t *ram;
+    struct cpu_shared *sh;
+    struct cpu *cpus[BOARD_MAX_CPUS];
+    unsigned ncpus;
+    struct psci *psci;
+    struct chardev *chr;
+    struct pl011 *uart;
+    struct pl031 *rtc;
+    FILE *logf;
+    struct boot_layout bl;
+    void *dtb;
+    size_t dtb_size;
+    uint64_t spi_level[4];     /* interrupt inputs until a GIC is attached (INTID 32..287) */
+    unsigned resets;
+    double wall_start;
+};
+
+/* chr may be NULL (tests): no console. Returns NULL with err. */
+struct board *board_create(const struct fl_options *o, struct chardev *chr, char *err, size_t errlen);
+/* Load kernel/initrd/DTB and reset the vCPUs (also used for SYSTEM_RESET). */
+int board_load(struct board *b, char *err, size_t errlen);
+/* Run until the guest stops; returns the process exit status. */
+int board_run(struct board *b);
+void board_print_summary(struct board *b, FILE *f);
+void board_free(struct board *b);
+uint64_t board_now_ns(void *board);
+
+#endif

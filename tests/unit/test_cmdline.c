@@ -1,0 +1,111 @@
+/* tests/unit/test_cmdline.c — qemu-system-aarch64 spellings and one-line errors. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <string.h>
+#include "cpu/cpu.h"
+#include "machine/machine.h"
+
+static struct fl_options o;
+static char err[FL_ERRLEN];
+
+#define PARSE(...) ({ char *av[] = { "faultline", __VA_ARGS__, NULL }; \
+    fl_parse_args((int)(sizeof av / sizeof *av) - 1, av, &o, err, sizeof err); })
+
+static void test_typical_line(void **st)
+{
+    assert_int_equal(PARSE("-M", "virt,gic-version=3", "-cpu", "max", "-m", "1G", "-smp", "4",
+                           "-kernel", "Image", "-initrd", "rd", "-append", "console=ttyAMA0",
+                           "-nographic", "-d", "int,guest_errors", "-D", "log", "-no-reboot"), 0);
+    assert_int_equal(o.action, FL_RUN);
+    assert_int_equal(o.gic_version, 3);
+    assert_int_equal(o.cpu_profile, CPU_PROFILE_MAX);
+    assert_int_equal(o.ram_size, 1ull << 30);
+    assert_int_equal(o.smp, 4);
+    assert_string_equal(o.kernel, "Image");
+    assert_string_equal(o.initrd, "rd");
+    assert_string_equal(o.append, "console=ttyAMA0");
+    assert_true(o.nographic && o.no_reboot);
+    assert_int_equal(o.log_mask, CPU_LOG_INT | CPU_LOG_GUEST_ERRORS);
+    assert_string_equal(o.logfile, "log");
+}
+
+static void test_defaults_and_spellings(void **st)
+{
+    assert_int_equal(PARSE("-kernel", "k"), 0);
+    assert_int_equal(o.ram_size, 128ull << 20);
+    assert_int_equal(o.smp, 1);
+    assert_int_equal(o.gic_version, 2);
+    assert_int_equal(o.cpu_profile, CPU_PROFILE_CORTEX_A57);
+    assert_true(o.summary);
+    assert_int_equal(PARSE("-machine", "virt,gic-version=max", "--kernel", "k", "-m", "512", "-smp", "cpus=2"), 0);
+    assert_int_equal(o.gic_version, 3);
+    assert_int_equal(o.ram_size, 512ull << 20);
+    assert_int_equal(o.smp, 2);
+    assert_int_equal(PARSE("-M", "virt,dumpdtb=out.dtb"), 0);
+    assert_string_equal(o.dumpdtb, "out.dtb");
+    assert_int_equal(PARSE("-kernel", "k", "-icount-limit", "1000", "-quantum", "50", "-no-summary", "-seed", "7",
+                           "-serial", "file:/tmp/x"), 0);
+    assert_int_equal(o.icount_limit, 1000);
+    assert_int_equal(o.quantum, 50);
+    assert_false(o.summary);
+    assert_int_equal(o.seed, 7);
+    assert_string_equal(o.serial, "file:/tmp/x");
+    assert_int_equal(PARSE("--help"), 0);
+    assert_int_equal(o.action, FL_HELP);
+    assert_int_equal(PARSE("--version"), 0);
+    assert_int_equal(o.action, FL_VERSION);
+    assert_int_equal(PARSE("-d", "help"), 0);
+    assert_int_equal(o.action, FL_LIST);
+}
+
+static void test_sizes(void **st)
+{
+    uint64_t v;
+    assert_int_equal(fl_parse_size("256", &v), 0); assert_int_equal(v, 256ull << 20);
+    assert_int_equal(fl_parse_size("2G", &v), 0);  assert_int_equal(v, 2ull << 30);
+    assert_int_equal(fl_parse_size("512M", &v), 0); assert_int_equal(v, 512ull << 20);
+    assert_int_equal(fl_parse_size("1.5G", &v), 0); assert_int_equal(v, 3ull << 29);
+    assert_int_equal(fl_parse_size("size=64M", &v), 0); assert_int_equal(v, 64ull << 20);
+    assert_int_equal(fl_parse_size("12X", &v), -1);
+    assert_int_equal(fl_parse_size("", &v), -1);
+    assert_int_equal(fl_parse_size("-5", &v), -1);
+}
+
+static void expect_err(int rc, const char *needle)
+{
+    assert_int_equal(rc, -1);
+    assert_non_null(strstr(err, needle));
+    assert_null(strchr(err, '\n'));
+}
+
+static void test_errors(void **st)
+{
+    expect_err(PARSE("-kernel", "k", "-bogus"), "-bogus: unknown option");
+    expect_err(PARSE("-kernel"), "-kernel: missing argument");
+    expect_err(PARSE("-kernel", "k", "-m", "12X"), "-m 12X: invalid size");
+    expect_err(PARSE("-kernel", "k", "-m", "1M"), "-m 1M");
+    expect_err(PARSE("-kernel", "k", "-smp", "9"), "-smp 9");
+    expect_err(PARSE("-kernel", "k", "-smp", "0"), "-smp 0");
+    expect_err(PARSE("-kernel", "k", "-cpu", "cortex-a8"), "-cpu cortex-a8: unknown CPU model");
+    expect_err(PARSE("-kernel", "k", "-M", "sbsa-ref"), "unsupported machine type");
+    expect_err(PARSE("-kernel", "k", "-M", "virt,gic-version=4"), "gic-version=4");
+    expect_err(PARSE("-kernel", "k", "-M", "virt,iommu=smmuv3"), "unknown machine property 'iommu'");
+    expect_err(PARSE("-kernel", "k", "-d", "in_asm,foo"), "unknown log item 'foo' (valid: in_asm, int, mmu, guest_errors)");
+    expect_err(PARSE("-kernel", "k", "-s"), "not implemented yet");
+    expect_err(PARSE("-kernel", "k", "-gdb", "tcp::1234"), "not implemented yet");
+    expect_err(PARSE("-kernel", "k", "-icount-limit", "x"), "-icount-limit x");
+    expect_err(PARSE("-m", "256"), "no kernel given");
+    expect_err(PARSE("-kernel", "k", "stray"), "stray: unexpected argument");
+    expect_err(PARSE("-kernel", "k", "-serial", "stdio", "-serial", "null"), "only one serial port");
+}
+
+int main(void)
+{
+    const struct CMUnitTest t[] = {
+        cmocka_unit_test(test_typical_line), cmocka_unit_test(test_defaults_and_spellings),
+        cmocka_unit_test(test_sizes), cmocka_unit_test(test_errors),
+    };
+    return cmocka_run_group_tests(t, NULL, NULL);
+}

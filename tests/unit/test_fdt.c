@@ -1,0 +1,155 @@
+/* tests/unit/test_fdt.c — the generated virt device tree and -dtb handling. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <libfdt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "machine/machine.h"
+
+static char err[FL_ERRLEN];
+
+static struct virt_fdt_config cfg(unsigned gic, unsigned ncpus)
+{
+    struct virt_fdt_config c = { .ram_base = VIRT_RAM_BASE, .ram_size = 512ull << 20, .ncpus = ncpus,
+                                 .gic_version = gic, .bootargs = "console=ttyAMA0",
+                                 .initrd_start = 0x48000000, .initrd_size = 0x1000, .has_pl031 = true };
+    return c;
+}
+
+static void *build(const struct virt_fdt_config *c)
+{
+    void *blob;
+    size_t size;
+    assert_int_equal(virt_fdt_build(c, &blob, &size, err, sizeof err), 0);
+    assert_int_equal(fdt_check_full(blob, size), 0);
+    return blob;
+}
+
+static uint64_t get_u64(const void *fdt, int node, const char *name)
+{
+    int len;
+    const fdt64_t *p = fdt_getprop(fdt, node, name, &len);
+    assert_non_null(p);
+    assert_int_equal(len, 8);
+    return fdt64_to_cpu(*p);
+}
+
+static void test_chosen_stdout(void **st)
+{
+    struct virt_fdt_config c = cfg(2, 1);
+    void *f = build(&c);
+    int ch = fdt_path_offset(f, "/chosen");
+    assert_true(ch >= 0);
+    const char *sp = fdt_getprop(f, ch, "stdout-path", NULL);
+    assert_string_equal(sp, "/pl011@9000000");
+    int uart = fdt_path_offset(f, sp);
+    assert_true(uart >= 0);
+    assert_int_equal(fdt_node_check_compatible(f, uart, "arm,pl011"), 0);
+    assert_string_equal(fdt_getprop(f, ch, "bootargs", NULL), "console=ttyAMA0");
+    assert_int_equal(get_u64(f, ch, "linux,initrd-start"), 0x48000000);
+    assert_int_equal(get_u64(f, ch, "linux,initrd-end"), 0x48001000);
+    int len;
+    assert_non_null(fdt_getprop(f, ch, "kaslr-seed", &len));
+    assert_int_equal(len, 8);
+    free(f);
+}
+
+static void test_memory_and_psci(void **st)
+{
+    struct virt_fdt_config c = cfg(2, 2);
+    void *f = build(&c);
+    int m = fdt_path_offset(f, "/memory@40000000");
+    assert_true(m >= 0);
+    int len;
+    const fdt32_t *r = fdt_getprop(f, m, "reg", &len);
+    assert_int_equal(len, 16);
+    assert_int_equal(fdt32_to_cpu(r[1]), 0x40000000);
+    assert_int_equal(((uint64_t)fdt32_to_cpu(r[2]) << 32) | fdt32_to_cpu(r[3]), 512ull << 20);
+    int p = fdt_path_offset(f, "/psci");
+    assert_string_equal(fdt_getprop(f, p, "method", NULL), "hvc");
+    assert_int_equal(fdt_node_check_compatible(f, p, "arm,psci-0.2"), 0);
+    int cpu1 = fdt_path_offset(f, "/cpus/cpu@1");
+    assert_true(cpu1 >= 0);
+    assert_string_equal(fdt_getprop(f, cpu1, "enable-method", NULL), "psci");
+    free(f);
+    /* deterministic: the same config gives the same bytes */
+    void *a = build(&c), *b = build(&c);
+    assert_memory_equal(a, b, fdt_totalsize(a));
+    free(a); free(b);
+}
+
+static void test_gic_versions(void **st)
+{
+    struct virt_fdt_config c = cfg(2, 1);
+    void *f = build(&c);
+    int n = fdt_node_offset_by_compatible(f, -1, "arm,cortex-a15-gic");
+    assert_true(n >= 0);
+    assert_int_equal(fdt_get_phandle(f, n), fdt32_to_cpu(*(const fdt32_t *)fdt_getprop(f, 0, "interrupt-parent", NULL)));
+    free(f);
+    c = cfg(3, 1);
+    f = build(&c);
+    n = fdt_node_offset_by_compatible(f, -1, "arm,gic-v3");
+    assert_true(n >= 0);
+    assert_non_null(fdt_getprop(f, n, "#redistributor-regions", NULL));
+    assert_true(fdt_node_offset_by_compatible(f, -1, "arm,cortex-a15-gic") < 0);
+    free(f);
+}
+
+static void test_dumpdtb_roundtrip(void **st)
+{
+    struct virt_fdt_config c = cfg(3, 1);
+    void *f = build(&c);
+    char path[] = "/tmp/fl_dtb_XXXXXX";
+    int fd = mkstemp(path);
+    close(fd);
+    assert_int_equal(virt_fdt_write(path, f, fdt_totalsize(f), err, sizeof err), 0);
+    struct virt_fdt_config c2 = cfg(3, 1);
+    c2.ram_size = 1ull << 30;
+    c2.bootargs = "root=/dev/vda";
+    c2.initrd_size = 0;
+    void *g;
+    size_t gs;
+    assert_int_equal(virt_fdt_load(path, &c2, &g, &gs, err, sizeof err), 0);
+    unlink(path);
+    int m = fdt_path_offset(g, "/memory@40000000");
+    const fdt32_t *r = fdt_getprop(g, m, "reg", NULL);
+    assert_int_equal(fdt32_to_cpu(r[3]), 0x40000000);        /* RAM patched to 1 GiB */
+    assert_string_equal(fdt_getprop(g, fdt_path_offset(g, "/chosen"), "bootargs", NULL), "root=/dev/vda");
+    assert_true(fdt_node_offset_by_compatible(g, -1, "arm,gic-v3") >= 0);
+    free(f); free(g);
+}
+
+static void test_malformed_dtb(void **st)
+{
+    char path[] = "/tmp/fl_bad_XXXXXX";
+    int fd = mkstemp(path);
+    assert_int_equal(write(fd, "\xd0\x0d\xfe\xedgarbage-garbage-garbage-garbage-garbage", 44), 44);
+    close(fd);
+    struct virt_fdt_config c = cfg(2, 1);
+    void *g;
+    size_t gs;
+    assert_int_equal(virt_fdt_load(path, &c, &g, &gs, err, sizeof err), -1);
+    assert_non_null(strstr(err, path));
+    assert_null(strchr(err, '\n'));
+    unlink(path);
+    assert_int_equal(virt_fdt_load("/nonexistent.dtb", &c, &g, &gs, err, sizeof err), -1);
+    /* truncated: a valid header claiming more bytes than the file has */
+    void *f = build(&c);
+    assert_int_equal(virt_fdt_check(f, fdt_totalsize(f) - 8, "t.dtb", err, sizeof err), -1);
+    assert_non_null(strstr(err, "truncated"));
+    free(f);
+}
+
+int main(void)
+{
+    const struct CMUnitTest t[] = {
+        cmocka_unit_test(test_chosen_stdout), cmocka_unit_test(test_memory_and_psci),
+        cmocka_unit_test(test_gic_versions), cmocka_unit_test(test_dumpdtb_roundtrip),
+        cmocka_unit_test(test_malformed_dtb),
+    };
+    return cmocka_run_group_tests(t, NULL, NULL);
+}
