@@ -54,7 +54,7 @@ void gic_reset(struct gic *g);
 
 /* Map onto the bus at the virt addresses: GICv2 distributor at VIRT_GIC_DIST and CPU interface at
  * VIRT_GIC_CPU; GICv3 distributor at VIRT_GIC_DIST and num_cpus redistributors (2 x 64 KiB frames
- * each) from VIRT_GIC_REDIST. GICH/GICV are left for the virtualization work. 0 ok, -1 error. */
+ * each) from VIRT_GIC_REDIST. GICH/GICV: gic_map_virt / gic_map_gicv_at. 0 ok, -1 error. */
 int gic_map(struct gic *g, struct bus *b);
 /* The same at chosen bases (second = GICC base for v2, first redistributor for v3). */
 int gic_map_at(struct gic *g, struct bus *b, uint64_t dist_base, uint64_t cpu_or_redist_base);
