@@ -124,6 +124,10 @@ void gic_reset(struct gic *g)
             gicv3_redist_reset(g, c);
     }
     gic_update(g);
+    for (unsigned c = 0; c < g->ncpu; c++) {
+        gic_virt_reset(g, c);
+        gic_virt_update(g, c);     /* virtual lines and the maintenance PPI go low */
+    }
 }
 
 void gic_set_current_cpu(struct gic *g, unsigned cpu)
@@ -172,30 +176,74 @@ void gic_set_ppi(struct gic *g, unsigned cpu, unsigned intid, bool level)
 
 /* ---- prioritization ------------------------------------------------------------------------ */
 
-uint8_t gic_group_priority(const struct gic *g, unsigned cpu, uint8_t prio, int group)
+/* The priority logic below works on a struct gic_cpuif alone, so that the physical CPU interface
+ * (GICC_* / ICC_*) and the virtual one (GICV_* / ICV_*, whose state is GICH_VMCR / ICH_VMCR_EL2
+ * and GICH_APR / ICH_AP<n>R0_EL2, gic_virt.c) share one implementation: IHI 0048B 3.3 and 5.3.x
+ * ("the virtual CPU interface ... behaves as a GIC CPU interface"), IHI 0069 "Interrupt
+ * prioritization" and "Virtual interrupt handling and prioritization". */
+uint8_t gic_cpuif_group_priority(const struct gic_cpuif *c, uint8_t prio, int group)
 {
-    const struct gic_cpuif *c = &g->cpu[cpu];
     /* Group 1 uses the aliased BPR minus one unless CBPR makes both groups share BPR0
      * (IHI 0048B 3.3.3 table 3-2, IHI 0069 "Preemption"). */
     unsigned bpr = (group == 0 || c->cbpr) ? c->bpr[0] : (unsigned)c->bpr[1] - 1;
     return prio & (uint8_t)(0xFF << (bpr + 1));
 }
 
-uint8_t gic_running_priority(const struct gic *g, unsigned cpu)
+uint8_t gic_cpuif_running_priority(const struct gic_cpuif *c)
 {
-    const struct gic_cpuif *c = &g->cpu[cpu];
     uint32_t a = c->apr[0] | c->apr[1];
     if (!a)
         return GIC_IDLE_PRIO;
     return (uint8_t)(__builtin_ctz(a) << (8 - GIC_PRIO_BITS));
 }
 
-bool gic_can_signal(const struct gic *g, unsigned cpu, uint8_t prio, int group)
+bool gic_cpuif_can_signal(const struct gic_cpuif *c, uint8_t prio, int group)
 {
     /* Priority masking: strictly higher priority (lower value) than PMR (IHI 0048B 3.3.2).
      * Preemption: group priority strictly higher than the running priority (3.3.3). */
-    return prio < g->cpu[cpu].pmr &&
-           gic_group_priority(g, cpu, prio, group) < gic_running_priority(g, cpu);
+    return prio < c->pmr &&
+           gic_cpuif_group_priority(c, prio, group) < gic_cpuif_running_priority(c);
+}
+
+void gic_cpuif_activate_priority(struct gic_cpuif *c, uint8_t prio, int group, int apr)
+{
+    uint8_t gp = gic_cpuif_group_priority(c, prio, group);
+    c->apr[apr] |= 1u << (gp >> (8 - GIC_PRIO_BITS));
+}
+
+bool gic_cpuif_priority_drop(struct gic_cpuif *c)
+{
+    uint32_t a = c->apr[0] | c->apr[1];
+    if (!a)
+        return false;
+    uint32_t lowest = a & -a;
+    /* The same bit cannot be set in both groups through acknowledges; clear it wherever it is. */
+    c->apr[0] &= ~lowest;
+    c->apr[1] &= ~lowest;
+    return true;
+}
+
+uint8_t gic_bpr_clamp(uint64_t v, int which)
+{
+    /* A BPR below the minimum the priority bits allow reads back as the minimum
+     * (IHI 0048B 4.4.3, 5.3.x GICH_VMCR; IHI 0069 ICC_BPR0_EL1, ICH_VMCR_EL2). */
+    unsigned min = which ? GIC_MIN_BPR1 : GIC_MIN_BPR0;
+    return (uint8_t)((v & 7) < min ? min : (v & 7));
+}
+
+uint8_t gic_group_priority(const struct gic *g, unsigned cpu, uint8_t prio, int group)
+{
+    return gic_cpuif_group_priority(&g->cpu[cpu], prio, group);
+}
+
+uint8_t gic_running_priority(const struct gic *g, unsigned cpu)
+{
+    return gic_cpuif_running_priority(&g->cpu[cpu]);
+}
+
+bool gic_can_signal(const struct gic *g, unsigned cpu, uint8_t prio, int group)
+{
+    return gic_cpuif_can_signal(&g->cpu[cpu], prio, group);
 }
 
 static uint32_t bank_candidates(const struct gic *g, unsigned cpu, const struct gic_bank *b)
@@ -279,23 +327,15 @@ unsigned gic_acknowledge(struct gic *g, unsigned cpu, unsigned intid)
         /* A level-sensitive interrupt whose line is still high stays pending: active and pending. */
         b->latch &= ~(1u << bit);
     }
-    uint8_t gp = gic_group_priority(g, cpu, b->prio[bit], group);
-    g->cpu[cpu].apr[group] |= 1u << (gp >> (8 - GIC_PRIO_BITS));
+    gic_cpuif_activate_priority(&g->cpu[cpu], b->prio[bit], group, group);
     gic_update(g);
     return src;
 }
 
 void gic_priority_drop(struct gic *g, unsigned cpu)
 {
-    struct gic_cpuif *c = &g->cpu[cpu];
-    uint32_t a = c->apr[0] | c->apr[1];
-    if (!a)
-        return;
-    uint32_t lowest = a & -a;
-    /* The same bit cannot be set in both groups through acknowledges; clear it wherever it is. */
-    c->apr[0] &= ~lowest;
-    c->apr[1] &= ~lowest;
-    gic_update(g);
+    if (gic_cpuif_priority_drop(&g->cpu[cpu]))
+        gic_update(g);
 }
 
 void gic_deactivate(struct gic *g, unsigned cpu, unsigned intid)
@@ -405,7 +445,14 @@ unsigned gic_num_irqs(const struct gic *g) { return g->nirq; }
 
 bool gic_cpu_line(const struct gic *g, unsigned cpu, int line)
 {
-    return cpu < g->ncpu && (line == 0 || line == 1) && g->cpu[cpu].line[line];
+    if (cpu >= g->ncpu || line < 0 || line > GIC_LINE_VFIQ)
+        return false;
+    return line < 2 ? g->cpu[cpu].line[line] : g->virt[cpu].vline[line - 2];
+}
+
+bool gic_maint_level(const struct gic *g, unsigned cpu)
+{
+    return cpu < g->ncpu && g->virt[cpu].maint;
 }
 
 bool gic_irq_state(const struct gic *g, unsigned cpu, unsigned intid, struct gic_irq_state *st)
@@ -446,6 +493,27 @@ void gic_dump(const struct gic *g, void *file)
                 c, ci->grp_en[0], ci->grp_en[1], ci->pmr, ci->bpr[0], ci->bpr[1], ci->eoimode,
                 ci->cbpr, ci->apr[0], ci->apr[1], gic_running_priority(g, c), h, ci->line[0],
                 ci->line[1], g->cfg.version == 3 && ci->processor_sleep ? " asleep" : "");
+    }
+    for (unsigned c = 0; c < g->ncpu; c++) {
+        const struct gic_vcpuif *v = &g->virt[c];
+        if (!v->hcr && !v->maint && !v->vline[0] && !v->vline[1])
+            continue;
+        const struct gic_cpuif *vi = &v->vif;
+        fprintf(f, " vcpu%u: hcr=%#x misr=%#x elrsr=%#x grpen=%d/%d vpmr=%#x vbpr=%u/%u eoimode=%d "
+                   "apr=%#x/%#x vrpr=%#x virq=%d vfiq=%d maint=%d\n",
+                c, v->hcr, gic_virt_misr(g, c), gic_virt_elrsr(g, c), vi->grp_en[0], vi->grp_en[1],
+                vi->pmr, vi->bpr[0], vi->bpr[1], vi->eoimode, vi->apr[0], vi->apr[1],
+                gic_cpuif_running_priority(vi), v->vline[0], v->vline[1], v->maint);
+        static const char *const st[4] = { "invalid", "pending", "active", "pending+active" };
+        for (int n = 0; n < GIC_NR_LR; n++) {
+            const struct gic_lr *lr = &v->lr[n];
+            if (lr->state == GIC_LR_INVALID && !lr->eoi)
+                continue;
+            fprintf(f, "  lr%d: vintid %u %s grp%d prio %#04x%s%s\n", n, lr->vintid, st[lr->state],
+                    lr->group1, lr->prio, lr->hw ? " hw" : "", lr->eoi && !lr->hw ? " eoi" : "");
+            if (lr->hw)
+                fprintf(f, "       pintid %u\n", lr->pintid);
+        }
     }
     for (unsigned id = 0; id < g->nirq; id++) {
         for (unsigned c = 0; c < (id < GIC_NR_INTERNAL ? g->ncpu : 1); c++) {
@@ -500,6 +568,89 @@ bool gic_icc_write(struct gic *g, unsigned cpu, uint32_t enc, uint64_t val)
     if (g->cfg.version != 3 || cpu >= g->ncpu)
         return false;
     return gicv3_icc_write(g, cpu, enc, val);
+}
+
+/* ---- virtualization entry points (gicv2_virt.c, gicv3_virt.c) ------------------------------ */
+
+int gic_gich_read(struct gic *g, unsigned cpu, unsigned offset, uint32_t *val)
+{
+    uint64_t v = 0;
+    if (g->cfg.version != 2 || cpu >= g->ncpu)
+        return BUS_SLAVE_ERROR;
+    int r = gicv2_gich_access(g, cpu, offset, 4, &v, false);
+    *val = (uint32_t)v;
+    return r;
+}
+
+int gic_gich_write(struct gic *g, unsigned cpu, unsigned offset, uint32_t val)
+{
+    uint64_t v = val;
+    if (g->cfg.version != 2 || cpu >= g->ncpu)
+        return BUS_SLAVE_ERROR;
+    return gicv2_gich_access(g, cpu, offset, 4, &v, true);
+}
+
+int gic_gicv_read(struct gic *g, unsigned cpu, uint64_t offset, unsigned size, uint64_t *val)
+{
+    if (g->cfg.version != 2 || cpu >= g->ncpu)
+        return BUS_SLAVE_ERROR;
+    return gicv2_gicv_access(g, cpu, offset, size, val, false);
+}
+
+int gic_gicv_write(struct gic *g, unsigned cpu, uint64_t offset, unsigned size, uint64_t val)
+{
+    if (g->cfg.version != 2 || cpu >= g->ncpu)
+        return BUS_SLAVE_ERROR;
+    return gicv2_gicv_access(g, cpu, offset, size, &val, true);
+}
+
+int gic_map_gich_at(struct gic *g, struct bus *b, uint64_t pa)
+{
+    if (g->cfg.version != 2)
+        return -1;
+    return bus_map_mmio(b, "gicv2-hyp", mk_pa(pa), 0x10000, &gicv2_gich_mmio, g) < 0 ? -1 : 0;
+}
+
+int gic_map_gicv_at(struct gic *g, struct bus *b, uint64_t pa)
+{
+    if (g->cfg.version != 2)
+        return -1;
+    return bus_map_mmio(b, "gicv2-vcpu", mk_pa(pa), 0x10000, &gicv2_gicv_mmio, g) < 0 ? -1 : 0;
+}
+
+int gic_map_virt(struct gic *g, struct bus *b)
+{
+    if (gic_map_gich_at(g, b, VIRT_GIC_HYP) < 0 || gic_map_gicv_at(g, b, VIRT_GIC_VCPU) < 0)
+        return -1;
+    return 0;
+}
+
+bool gic_ich_read(struct gic *g, unsigned cpu, uint32_t enc, uint64_t *val)
+{
+    if (g->cfg.version != 3 || cpu >= g->ncpu)
+        return false;
+    return gicv3_ich_read(g, cpu, enc, val);
+}
+
+bool gic_ich_write(struct gic *g, unsigned cpu, uint32_t enc, uint64_t val)
+{
+    if (g->cfg.version != 3 || cpu >= g->ncpu)
+        return false;
+    return gicv3_ich_write(g, cpu, enc, val);
+}
+
+enum gic_sysreg_result gic_icv_read(struct gic *g, unsigned cpu, uint32_t enc, uint64_t *val)
+{
+    if (g->cfg.version != 3 || cpu >= g->ncpu)
+        return GIC_SYSREG_UNDEF;
+    return (enum gic_sysreg_result)gicv3_icv_access(g, cpu, enc, val, false);
+}
+
+enum gic_sysreg_result gic_icv_write(struct gic *g, unsigned cpu, uint32_t enc, uint64_t val)
+{
+    if (g->cfg.version != 3 || cpu >= g->ncpu)
+        return GIC_SYSREG_UNDEF;
+    return (enum gic_sysreg_result)gicv3_icv_access(g, cpu, enc, &val, true);
 }
 
 /* ---- the register families GICD and GICR_SGI_base lay out alike ------------------------------

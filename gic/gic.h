@@ -30,13 +30,15 @@ struct gic;
 #define GIC_VIRT_V3_SPIS   224
 
 /* Output lines, as the `line` argument of set_cpu_line (same numbering as enum cpu_irq_line). */
-enum gic_line { GIC_LINE_IRQ = 0, GIC_LINE_FIQ = 1 };
+enum gic_line { GIC_LINE_IRQ = 0, GIC_LINE_FIQ = 1, GIC_LINE_VIRQ = 2, GIC_LINE_VFIQ = 3 };
 
 struct gic_config {
     unsigned version;      /* 2 or 3 */
     unsigned num_cpus;     /* 1..GIC_MAX_CPUS; CPU n has affinity Aff0 = n (GICv3) */
     unsigned num_spis;     /* multiple of 32, up to 988; 0 = the virt default for the version */
-    /* Called when a CPU's IRQ or FIQ output changes level (never repeated for the same level). */
+    /* Called when a CPU's IRQ, FIQ, virtual IRQ or virtual FIQ output changes level (never
+     * repeated for the same level). The virtual lines only rise once the hypervisor enables the
+     * virtual CPU interface (GICH_HCR.En / ICH_HCR_EL2.En). */
     void (*set_cpu_line)(void *opaque, unsigned cpu, int line /* enum gic_line */, bool level);
     /* Guest errors (bad offsets, sizes, writes to read-only registers); may be NULL. */
     void (*log)(void *opaque, const char *msg);
@@ -52,7 +54,7 @@ void gic_reset(struct gic *g);
 
 /* Map onto the bus at the virt addresses: GICv2 distributor at VIRT_GIC_DIST and CPU interface at
  * VIRT_GIC_CPU; GICv3 distributor at VIRT_GIC_DIST and num_cpus redistributors (2 x 64 KiB frames
- * each) from VIRT_GIC_REDIST. GICH/GICV are left for the virtualization work. 0 ok, -1 error. */
+ * each) from VIRT_GIC_REDIST. GICH/GICV: gic_map_virt / gic_map_gicv_at. 0 ok, -1 error. */
 int gic_map(struct gic *g, struct bus *b);
 /* The same at chosen bases (second = GICC base for v2, first redistributor for v3). */
 int gic_map_at(struct gic *g, struct bus *b, uint64_t dist_base, uint64_t cpu_or_redist_base);
@@ -72,10 +74,48 @@ void gic_set_ppi(struct gic *g, unsigned cpu, unsigned intid, bool level);
 bool gic_icc_read(struct gic *g, unsigned cpu, uint32_t enc, uint64_t *val);
 bool gic_icc_write(struct gic *g, unsigned cpu, uint32_t enc, uint64_t val);
 
+/* ---- Virtualization (docs/gic.md "Virtualization") ----------------------------------------
+ * The hypervisor is native C code: it drives the hypervisor control interface through these
+ * calls (the CPU is explicit), not through the bus. The guest sees the virtual CPU interface.
+ * Outputs: the virtual IRQ/FIQ of each CPU on set_cpu_line lines 2/3, the maintenance interrupt
+ * as PPI 25 (VIRT_PPI_MAINT) of that CPU's physical interface. 4 list registers, 5 priority and
+ * preemption bits on both versions. */
+#define GIC_MAINT_PPI      25
+#define GIC_NUM_LRS        4
+
+/* GICv2 GICH_* (IHI 0048B 5.3): offset in the 4 KiB GICH frame (GICH_HCR 0x000 .. GICH_LR3
+ * 0x10C), 32-bit. Bus status (BUS_OK; BUS_SLAVE_ERROR for a misaligned offset or a GICv3 GIC). */
+int gic_gich_read(struct gic *g, unsigned cpu, unsigned offset, uint32_t *val);
+int gic_gich_write(struct gic *g, unsigned cpu, unsigned offset, uint32_t val);
+/* GICv2 GICV_* (IHI 0048B 5.4, the GICC layout) as CPU cpu's guest accesses it: what the
+ * hypervisor calls when it emulates a GICV access itself. size as on the bus; bus status. */
+int gic_gicv_read(struct gic *g, unsigned cpu, uint64_t offset, unsigned size, uint64_t *val);
+int gic_gicv_write(struct gic *g, unsigned cpu, uint64_t offset, unsigned size, uint64_t val);
+/* Map the 64 KiB GICH frame (banked by gic_set_current_cpu) / the 64 KiB GICV frame (idem; 8 KiB
+ * used) on a bus. GICV can be mapped at any address, e.g. where the guest's stage 2 puts the
+ * GICC IPA; it may be mapped several times. gic_map_virt maps both at VIRT_GIC_HYP/VIRT_GIC_VCPU.
+ * GICv2 only; 0 ok, -1 error. */
+int gic_map_gich_at(struct gic *g, struct bus *b, uint64_t pa);
+int gic_map_gicv_at(struct gic *g, struct bus *b, uint64_t pa);
+int gic_map_virt(struct gic *g, struct bus *b);
+
+/* GICv3 ICH_*_EL2 and ICC_SRE_EL2 (IHI 0069), enc as SYSREG_ENC packs it. false = UNDEFINED
+ * (unknown, ICH_LR4..15 / AP<n>R1..3 not implemented, write of a read-only register, GICv2). */
+bool gic_ich_read(struct gic *g, unsigned cpu, uint32_t enc, uint64_t *val);
+bool gic_ich_write(struct gic *g, unsigned cpu, uint32_t enc, uint64_t val);
+/* GICv3 ICV_*: the guest's ICC_*_EL1 accesses (same encodings) when it runs at EL1/EL0 with
+ * HCR_EL2.IMO/FMO set: the CPU calls these instead of gic_icc_*. GIC_SYSREG_TRAP: the access
+ * traps to EL2 (ICC_SGI0R/SGI1R/ASGI1R always; others per ICH_HCR_EL2.TC/TALL0/TALL1/TDIR) —
+ * the CPU takes the EC 0x18 trap to the hypervisor, which emulates it. */
+enum gic_sysreg_result { GIC_SYSREG_OK = 0, GIC_SYSREG_UNDEF, GIC_SYSREG_TRAP };
+enum gic_sysreg_result gic_icv_read(struct gic *g, unsigned cpu, uint32_t enc, uint64_t *val);
+enum gic_sysreg_result gic_icv_write(struct gic *g, unsigned cpu, uint32_t enc, uint64_t val);
+
 /* Introspection (debugger, tests, the trace). */
 unsigned gic_version(const struct gic *g);
 unsigned gic_num_irqs(const struct gic *g);            /* INTIDs 0..n-1 exist */
-bool gic_cpu_line(const struct gic *g, unsigned cpu, int line);
+bool gic_cpu_line(const struct gic *g, unsigned cpu, int line);   /* line 0..3 */
+bool gic_maint_level(const struct gic *g, unsigned cpu);          /* maintenance interrupt */
 struct gic_irq_state {
     bool enabled, pending, active, edge, group1, level;
     uint8_t priority;

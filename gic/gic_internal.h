@@ -56,6 +56,62 @@ struct gic_cpuif {
     bool processor_sleep; /* GICR_WAKER.ProcessorSleep; ChildrenAsleep follows it at once */
 };
 
+/* ---- virtualization (gic_virt.c, gicv2_virt.c, gicv3_virt.c) ------------------------------
+ * One list-register model serves GICv2 (GICH_LRn, 32-bit, IHI 0048B 5.3.9) and GICv3
+ * (ICH_LR<n>_EL2, 64-bit, IHI 0069): the per-version code packs and unpacks the architectural
+ * layouts to and from struct gic_lr. 4 list registers, as GIC-400 and GIC-500 implement. */
+#define GIC_NR_LR          4
+enum gic_lr_state {        /* GICH_LRn.State / ICH_LR<n>_EL2.State */
+    GIC_LR_INVALID = 0, GIC_LR_PENDING = 1, GIC_LR_ACTIVE = 2, GIC_LR_PENDING_ACTIVE = 3,
+};
+struct gic_lr {
+    uint32_t vintid;       /* VirtualID / vINTID */
+    uint32_t pintid;       /* PhysicalID / pINTID, meaningful when hw */
+    uint8_t prio;          /* implemented bits only (GIC_PRIO_MASK) */
+    uint8_t state;         /* enum gic_lr_state */
+    bool group1;           /* GICv2 Grp1, GICv3 Group */
+    bool hw;               /* the virtual interrupt is tied to physical pintid */
+    bool eoi;              /* HW == 0: maintenance interrupt when deactivated */
+    uint8_t cpuid;         /* GICv2, HW == 0, SGI: source CPU reported in GICV_IAR[12:10] */
+};
+
+/* GICH_HCR / ICH_HCR_EL2 (IHI 0048B 5.3.1, IHI 0069 ICH_HCR_EL2): the same bits [7:0] and
+ * EOICount [31:27] in both. The GICv3-only trap bits are stored in the same word. */
+#define GICH_HCR_En        (1u << 0)
+#define GICH_HCR_UIE       (1u << 1)
+#define GICH_HCR_LRENPIE   (1u << 2)
+#define GICH_HCR_NPIE      (1u << 3)
+#define GICH_HCR_VGrp0EIE  (1u << 4)
+#define GICH_HCR_VGrp0DIE  (1u << 5)
+#define GICH_HCR_VGrp1EIE  (1u << 6)
+#define GICH_HCR_VGrp1DIE  (1u << 7)
+#define ICH_HCR_TC         (1u << 10)
+#define ICH_HCR_TALL0      (1u << 11)
+#define ICH_HCR_TALL1      (1u << 12)
+#define ICH_HCR_TDIR       (1u << 14)
+#define GICH_HCR_EOICount_SHIFT 27
+/* GICH_MISR / ICH_MISR_EL2 bits (same layout in both). */
+#define GICH_MISR_EOI      (1u << 0)
+#define GICH_MISR_U        (1u << 1)
+#define GICH_MISR_LRENP    (1u << 2)
+#define GICH_MISR_NP       (1u << 3)
+#define GICH_MISR_VGrp0E   (1u << 4)
+#define GICH_MISR_VGrp0D   (1u << 5)
+#define GICH_MISR_VGrp1E   (1u << 6)
+#define GICH_MISR_VGrp1D   (1u << 7)
+
+struct gic_vcpuif {
+    uint32_t hcr;          /* GICH_HCR / ICH_HCR_EL2 */
+    /* The virtual CPU interface as the guest sees it (GICV_* / ICV_*): the GICH_VMCR /
+     * ICH_VMCR_EL2 fields (grp_en, ack_ctl, fiq_en, cbpr, eoimode, pmr, bpr) and the active
+     * priorities (GICv2: GICH_APR in apr[0] for both groups; GICv3: ICH_AP0R0/AP1R0_EL2). It is a
+     * struct gic_cpuif so that the core's priority code serves it unchanged. */
+    struct gic_cpuif vif;
+    struct gic_lr lr[GIC_NR_LR];
+    bool vline[2];         /* virtual IRQ, FIQ output levels last reported */
+    bool maint;            /* maintenance interrupt level last driven onto PPI 25 */
+};
+
 struct gic;
 struct gic_ops {
     /* Does SPI intid currently target cpu? */
@@ -78,6 +134,7 @@ struct gic {
     uint8_t *itargets;             /* GICv2 GICD_ITARGETSR of SPI n at [n - 32] */
     uint64_t *irouter;             /* GICv3 GICD_IROUTER of SPI n at [n - 32] */
     struct gic_cpuif cpu[GIC_MAX_CPUS];
+    struct gic_vcpuif virt[GIC_MAX_CPUS];
 };
 
 /* GICD_CTLR bits common to the GICv2 (no Security Extensions) and GICv3 (DS == 1) layouts. */
@@ -97,6 +154,16 @@ void gic_update(struct gic *g);
  * GIC_SPURIOUS when there is none. This is what GICC_HPPIR / ICC_HPPIRn report (not masked by
  * PMR or the running priority). */
 unsigned gic_hppi(const struct gic *g, unsigned cpu, uint8_t *prio, int *group);
+/* The same on any CPU interface state, physical or virtual (see gic.c). */
+uint8_t gic_cpuif_group_priority(const struct gic_cpuif *c, uint8_t prio, int group);
+uint8_t gic_cpuif_running_priority(const struct gic_cpuif *c);
+bool gic_cpuif_can_signal(const struct gic_cpuif *c, uint8_t prio, int group);
+/* Set the active-priority bit of prio's group priority in c->apr[apr]. */
+void gic_cpuif_activate_priority(struct gic_cpuif *c, uint8_t prio, int group, int apr);
+/* Clear the highest active priority; false if none was active. */
+bool gic_cpuif_priority_drop(struct gic_cpuif *c);
+/* BPR write value v clamped to the minimum of BPR0 (which == 0) or BPR1/ABPR (which == 1). */
+uint8_t gic_bpr_clamp(uint64_t v, int which);
 /* Running priority (GICC_RPR / ICC_RPR_EL1): the group priority of the highest active priority
  * in the APRs, or 0xFF when idle. */
 uint8_t gic_running_priority(const struct gic *g, unsigned cpu);
@@ -150,6 +217,33 @@ void gicv3_dist_reset(struct gic *g);
 void gicv3_redist_reset(struct gic *g, unsigned cpu);
 bool gicv3_icc_read(struct gic *g, unsigned cpu, uint32_t enc, uint64_t *val);
 bool gicv3_icc_write(struct gic *g, unsigned cpu, uint32_t enc, uint64_t val);
+
+/* ---- virtualization core (gic_virt.c) ---------------------------------------------------- */
+void gic_virt_reset(struct gic *g, unsigned cpu);
+/* Recompute cpu's virtual IRQ/FIQ outputs and its maintenance interrupt (PPI 25). Call after
+ * any change of the virtual state. */
+void gic_virt_update(struct gic *g, unsigned cpu);
+/* LR index of the highest-priority pending virtual interrupt (HCR.En, State == pending, group
+ * enabled in the VMCR; ties to the lowest LR), or -1. Not filtered by VPMR/running priority. */
+int gic_virt_hppi(const struct gic *g, unsigned cpu);
+/* Acknowledge LR n (pending -> active, active priority set in apr[v2 ? 0 : group]). */
+void gic_virt_acknowledge(struct gic *g, unsigned cpu, int n);
+/* EOI of vINTID id: priority drop, and deactivation when EOImode == 0. */
+void gic_virt_eoi(struct gic *g, unsigned cpu, uint32_t id);
+/* Deactivation of vINTID id (EOIR with EOImode 0, DIR): the LR holding it active loses the
+ * active state (HW: the physical INTID is deactivated too); none: EOICount increments. */
+void gic_virt_deactivate(struct gic *g, unsigned cpu, uint32_t id);
+uint32_t gic_virt_misr(const struct gic *g, unsigned cpu);
+uint32_t gic_virt_eisr(const struct gic *g, unsigned cpu);
+uint32_t gic_virt_elrsr(const struct gic *g, unsigned cpu);
+extern const struct mmio_ops gicv2_gich_mmio, gicv2_gicv_mmio;
+int gicv2_gich_access(struct gic *g, unsigned cpu, uint64_t off, unsigned size, uint64_t *val,
+                      bool write);
+int gicv2_gicv_access(struct gic *g, unsigned cpu, uint64_t off, unsigned size, uint64_t *val,
+                      bool write);
+bool gicv3_ich_read(struct gic *g, unsigned cpu, uint32_t enc, uint64_t *val);
+bool gicv3_ich_write(struct gic *g, unsigned cpu, uint32_t enc, uint64_t val);
+int gicv3_icv_access(struct gic *g, unsigned cpu, uint32_t enc, uint64_t *val, bool write);
 
 /* The ID registers both versions place at 0xFD0..0xFFC of a 4 KiB/64 KiB frame. */
 uint32_t gic_id_reg(unsigned version, unsigned off /* 0xFD0..0xFFC */);

@@ -3,7 +3,7 @@
  * interface". ICC_SRE_EL1.SRE is RAO/WI: a system-register-only CPU interface (no GICC frame).
  * 5 priority bits: ICC_CTLR_EL1.PRIbits = 4, only ICC_AP0R0_EL1 and ICC_AP1R0_EL1 exist (the
  * AP<n>R1..3 registers are UNDEFINED with fewer than 6 preemption bits, IHI 0069, ICC_AP0R<n>_EL1 / ICC_AP1R<n>_EL1).
- * EL2 (ICC_SRE_EL2, ICH_*) belongs to the virtualization work (docs/gic.md). */
+ * EL2 (ICC_SRE_EL2, ICH_*) and the ICV_* view are in gicv3_virt.c (docs/gic.md). */
 #include "gic/gic_internal.h"
 #include "cpu/cpu.h"       /* SYSREG_ENC only: the encodings the CPU forwards */
 
