@@ -1,0 +1,63 @@
+/* smmu/dma.c — the DMA API device models call: translate each 4KB IOVA page through the
+ * SMMU (if the master has one) and move the bytes with bus_read_buf/bus_write_buf (which tell
+ * the RAM write hook, so decoded code in a DMA-written page is dropped). A fault ends the
+ * transfer at the faulting page, as an AXI master would see an error response for that burst;
+ * the bytes before it have been transferred. */
+#include <string.h>
+#include "machine/machine.h"
+#include "smmu/smmu_internal.h"
+
+void dma_port_init(struct dma_port *p, struct bus *bus, struct smmu *smmu, uint32_t sid)
+{
+    memset(p, 0, sizeof *p);
+    p->bus = bus;
+    p->smmu = smmu;
+    p->sid = sid;
+}
+
+static int dma_xfer(struct dma_port *p, uint64_t iova, uint8_t *rbuf, const uint8_t *wbuf, size_t len,
+                    unsigned attrs)
+{
+    bool write = wbuf != NULL;
+    size_t done = 0;
+    memset(&p->fault, 0, sizeof p->fault);
+    p->fault_iova = 0;
+    p->done = 0;
+    bool faulted = false;
+    while (done < len) {
+        uint64_t a = iova + done;
+        size_t chunk = PAGE_SIZE - (a & (PAGE_SIZE - 1));
+        if (chunk > len - done) chunk = len - done;
+        pa_t pa = mk_pa(a);                 /* no SMMU: the master emits PAs */
+        if (p->smmu) {
+            struct smmu_fault f;
+            if (!smmu_translate(p->smmu, p->sid, a, write ? MMU_WRITE : MMU_READ, attrs, &pa, &f, NULL)) {
+                if (!faulted) { p->fault = f; p->fault_iova = a; p->done = done; faulted = true; }
+                if (f.abort) return DMA_SMMU_FAULT;
+                /* Fault report disabled (CFRE/GFRE = 0): the transaction completes RAZ/WI. */
+                if (!write) memset(rbuf + done, 0, chunk);
+                done += chunk;
+                continue;
+            }
+        }
+        int r = write ? bus_write_buf(p->bus, pa, wbuf + done, chunk)
+                      : bus_read_buf(p->bus, pa, rbuf + done, chunk);
+        if (r != BUS_OK) {
+            p->fault_iova = a;
+            p->done = done;
+            return DMA_BUS_ERROR;
+        }
+        done += chunk;
+    }
+    return DMA_OK;
+}
+
+int dma_read(struct dma_port *p, uint64_t iova, void *buf, size_t len, unsigned attrs)
+{
+    return dma_xfer(p, iova, buf, NULL, len, attrs);
+}
+
+int dma_write(struct dma_port *p, uint64_t iova, const void *buf, size_t len, unsigned attrs)
+{
+    return dma_xfer(p, iova, NULL, buf, len, attrs);
+}
