@@ -303,6 +303,12 @@ TRACE_POINT(dma,         struct trace_dma)
 TRACE_POINT(vcpu_switch, struct trace_vcpu_switch)
 TRACE_POINT(run_end,     struct trace_run_end)
 #undef TRACE_POINT
+/* For hot paths: the event is built only when tracing is on, so "off" is the test alone.
+ *   TRACE(tr, s2_fault, &ts, .pc = elr, .ipa = ipa, .size = 4, .outcome = TRACE_S2_MAPPED);
+ * (the inline wrappers above build their argument before the test when inlined.) */
+#define TRACE(tr, name, ts, ...) \
+    do { if (TRACE_ON(tr)) \
+            trace_emit_##name((tr), (ts), &(const struct trace_##name){ __VA_ARGS__ }); } while (0)
 static inline void trace_console_in(struct tracer *tr, const struct trace_ts *ts, uint32_t dev,
                                     const void *bytes, size_t n)
 { if (TRACE_ON(tr)) trace_emit_console_in(tr, ts, dev, bytes, n); }

@@ -484,20 +484,32 @@ static void test_tracing_off(void **state)
     write_sample_to(tr);
     assert_int_equal(tr->records, 0);               /* the encoder was never reached */
     assert_int_equal(tr->len, 0);
+    TRACE(tr, p2m, NULL, .ipa = { 1 }, .size = 4096);  /* the hot-path macro, off */
+    TRACE((struct tracer *)NULL, p2m, NULL, .size = 4096);
+    assert_int_equal(tr->records, 0);
     tr->on = true;
     struct trace_ts t = ts_n(0);
     trace_irq(tr, &t, &S_IRQ);
     assert_int_equal(tr->records, 1);
     assert_int_equal(tr->per_kind[TRACE_K_IRQ], 1);
+    TRACE(tr, p2m, &t, .ipa = { 0x9000000 }, .pa = { 0x9000000 }, .size = 4096,
+          .type = TRACE_P2M_MMIO_DIRECT_C, .reason = TRACE_P2M_R_FAULT);
+    assert_int_equal(tr->per_kind[TRACE_K_P2M], 1);
     assert_int_equal(tracer_close(tr), 0);
     unsigned n;
     struct trace_reader *r;
     struct trace_rec rec;
     assert_int_equal(trace_open(path, &r), TRACE_OK);
+    struct trace_rec last;
     n = 0;
-    while (trace_next(r, &rec) == 1)
+    while (trace_next(r, &rec) == 1) {
+        last = rec;
         n++;
-    assert_int_equal(n, 1);
+    }
+    assert_int_equal(n, 2);
+    assert_int_equal(last.kind, TRACE_K_P2M);
+    assert_int_equal(last.ev.p2m.ipa.v, 0x9000000);
+    assert_int_equal(last.ev.p2m.type, TRACE_P2M_MMIO_DIRECT_C);
     trace_close(r);
     unlink(path);
 }
