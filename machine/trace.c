@@ -12,8 +12,10 @@
 /* ================================ checksums ================================ */
 
 /* CRC-32 (IEEE 802.3, reflected polynomial 0xEDB88320), the zlib/PNG one, so that a file can be
- * checked with any tool. Table built on first use. */
-static uint32_t crc_table[256];
+ * checked with any tool. Slicing-by-8 (eight tables, 8 bytes per step): every record is
+ * checksummed twice on the writer's path, and the byte-at-a-time loop was most of the cost of
+ * a trace point. Tables built on first use. */
+static uint32_t crc_table[8][256];
 static int crc_ready;
 
 static void crc_init(void)
@@ -22,19 +24,30 @@ static void crc_init(void)
         uint32_t c = i;
         for (int k = 0; k < 8; k++)
             c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-        crc_table[i] = c;
+        crc_table[0][i] = c;
     }
+    for (uint32_t i = 0; i < 256; i++)
+        for (int t = 1; t < 8; t++)
+            crc_table[t][i] = (crc_table[t - 1][i] >> 8) ^ crc_table[0][crc_table[t - 1][i] & 0xff];
     crc_ready = 1;
 }
 
 uint32_t trace_crc32(uint32_t crc, const void *data, size_t len)
 {
     const uint8_t *p = data;
-    if (!crc_ready)
+    if (__builtin_expect(!crc_ready, 0))
         crc_init();
     crc = ~crc;
+    while (len >= 8) {
+        uint32_t lo = crc ^ ((uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24);
+        crc = crc_table[7][lo & 0xff] ^ crc_table[6][(lo >> 8) & 0xff] ^
+              crc_table[5][(lo >> 16) & 0xff] ^ crc_table[4][lo >> 24] ^
+              crc_table[3][p[4]] ^ crc_table[2][p[5]] ^ crc_table[1][p[6]] ^ crc_table[0][p[7]];
+        p += 8;
+        len -= 8;
+    }
     while (len--)
-        crc = crc_table[(crc ^ *p++) & 0xff] ^ (crc >> 8);
+        crc = crc_table[0][(crc ^ *p++) & 0xff] ^ (crc >> 8);
     return ~crc;
 }
 
