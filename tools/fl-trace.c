@@ -358,6 +358,9 @@ static int cmd_stats(int argc, char **argv)
     uint64_t smmu[TRACE_SMMU__COUNT + 1] = { 0 }, dma[TRACE_DMA__COUNT + 1] = { 0 };
     uint64_t irq[TRACE_IRQ__COUNT + 1][2] = { { 0 } };
     uint64_t first_cyc = 0, last_cyc = 0, last_ic = 0, events = 0;
+    /* cycles at EL2 per vCPU: EXC-TAKEN to EL2 until the EXC-RETURN from EL2 */
+    uint64_t el2_since[64] = { 0 }, el2_cycles = 0, el2_entries = 0;
+    bool in_el2[64] = { false };
     struct trace_rec rec;
     int rc;
 #define CLAMP(v, n) ((v) < (n) ? (v) : (n))
@@ -389,6 +392,20 @@ static int cmd_stats(int argc, char **argv)
                 p2m_bytes += rec.ev.p2m.size;
             }
             break;
+        case TRACE_K_EXC_TAKEN:
+            if (rec.ev.exc_taken.to_el == 2 && rec.vcpu < 64 && !in_el2[rec.vcpu]) {
+                in_el2[rec.vcpu] = true;
+                el2_since[rec.vcpu] = rec.cycle;
+                el2_entries++;
+            }
+            break;
+        case TRACE_K_EXC_RETURN:
+            if (rec.ev.exc_return.from_el == 2 && rec.vcpu < 64 && in_el2[rec.vcpu]) {
+                in_el2[rec.vcpu] = false;
+                if (rec.cycle >= el2_since[rec.vcpu])
+                    el2_cycles += rec.cycle - el2_since[rec.vcpu];
+            }
+            break;
         case TRACE_K_SMMU_XLATE: smmu[CLAMP(rec.ev.smmu_xlate.result, TRACE_SMMU__COUNT)]++; break;
         case TRACE_K_DMA:        dma[CLAMP(rec.ev.dma.result, TRACE_DMA__COUNT)]++; break;
         case TRACE_K_IRQ:        irq[CLAMP(rec.ev.irq.op, TRACE_IRQ__COUNT)][rec.ev.irq.is_virtual ? 1 : 0]++; break;
@@ -396,6 +413,8 @@ static int cmd_stats(int argc, char **argv)
     }
     printf("records %" PRIu64 "  cycles %" PRIu64 "..%" PRIu64 "  last icount %" PRIu64 "\n",
            total, first_cyc, last_cyc, last_ic);
+    if (el2_entries)
+        printf("hypervisor: %" PRIu64 " entries to EL2, %" PRIu64 " cycles at EL2\n", el2_entries, el2_cycles);
     printf("by kind:\n");
     for (unsigned k = 1; k < TRACE_K__COUNT; k++)
         if (kinds[k])
@@ -644,6 +663,11 @@ static int cmd_export(int argc, char **argv)
         first = false;
         json_fields(f, r, &rec);
         fprintf(f, "}}");
+        /* duration slices for hypervisor handling: entry to EL2 .. return from EL2 */
+        if (rec.kind == TRACE_K_EXC_TAKEN && rec.ev.exc_taken.to_el == 2)
+            fprintf(f, ",\n{\"name\":\"EL2\",\"cat\":\"hv\",\"ph\":\"B\",\"ts\":%.3f,\"pid\":1,\"tid\":%u}", ts, rec.vcpu);
+        if (rec.kind == TRACE_K_EXC_RETURN && rec.ev.exc_return.from_el == 2)
+            fprintf(f, ",\n{\"name\":\"EL2\",\"cat\":\"hv\",\"ph\":\"E\",\"ts\":%.3f,\"pid\":1,\"tid\":%u}", ts, rec.vcpu);
         /* counter tracks: cumulative stage-2 faults and mapped pages (issue 7) */
         if (rec.kind == TRACE_K_S2_FAULT)
             fprintf(f, ",\n{\"name\":\"stage-2 faults\",\"ph\":\"C\",\"ts\":%.3f,\"pid\":1,\"args\":{\"faults\":%" PRIu64 "}}",

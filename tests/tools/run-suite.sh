@@ -29,7 +29,7 @@ check "dump header shows the policy" grep -q '^# policy: xen,mmio=lazy$' "$d/dum
 check "dump header shows the kernel hash" \
     grep -q '^# image kernel sha256=ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad$' "$d/dump"
 check "dump stage-2 fault line" grep -qF \
-    '[cyc 1030 ic 509 cpu1] S2-FAULT pc=0xffff000010081234 va=0xffff80000900a000 ipa=0x9000000 esr=0x93c08046 data translation write 4 level 3 -> mapped' "$d/dump"
+    '[cyc 1030 ic 509 cpu0] S2-FAULT pc=0xffff000010081234 va=0xffff80000900a000 ipa=0x9000000 esr=0x93c08046 data translation write 4 level 3 -> mapped' "$d/dump"
 check "dump disassembles the faulting instruction" grep -q 'S2-FAULT .*; str w0, \[x1\]' "$d/dump"
 check "dump p2m line" grep -qF 'P2M map d0 ipa=0x9000000 pa=0x9000000 size=0x1000 mmio_direct_c (fault)' "$d/dump"
 check "dump SMMU fault line" grep -qF 'SMMU-XLATE sid=0x12 cb=3 iova=0x9060000 write -> context-fault fsr=0x2' "$d/dump"
@@ -56,6 +56,7 @@ check "stats total" grep -q '^records 18 ' "$d/stats"
 check "stats per kind" grep -Eq '^  S2-FAULT +1$' "$d/stats"
 check "stats per outcome" grep -Eq '^  mapped +1$' "$d/stats"
 check "stats p2m by type" grep -Eq '^  mmio_direct_c +1$' "$d/stats"
+check "stats hypervisor residency" grep -q '^hypervisor: 1 entries to EL2, 30 cycles at EL2$' "$d/stats"
 check "stats DMA by result" grep -Eq '^  smmu-fault +1$' "$d/stats"
 check "summary is an alias of stats" sh -c "'$FL' summary '$d/s.fltr' | cmp -s - '$d/stats'"
 
@@ -76,7 +77,9 @@ d = json.load(open(sys.argv[1]))
 ev = d['traceEvents']
 assert all('ph' in e and 'pid' in e for e in ev)
 assert any(e['ph'] == 'i' and e['name'] == 'S2-FAULT' for e in ev)
-assert any(e['ph'] == 'C' and e['name'] == 'mapped pages' for e in ev)" "$d/p"
+assert any(e['ph'] == 'C' and e['name'] == 'mapped pages' for e in ev)
+b = [e for e in ev if e['ph'] == 'B']; en = [e for e in ev if e['ph'] == 'E']
+assert len(b) == 1 and len(en) == 1 and b[0]['tid'] == en[0]['tid'] and en[0]['ts'] > b[0]['ts']" "$d/p"
 else
     echo "SKIP: JSON validation (no python3)"
 fi

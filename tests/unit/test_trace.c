@@ -45,7 +45,8 @@ static const struct trace_vcpu_switch S_VSW = { .from_dom = 0, .from_vcpu = 0, .
 
 static struct trace_ts ts_n(unsigned i)
 {
-    return (struct trace_ts){ .cycle = 1000 + 10 * i, .icount = 500 + 3 * i, .vcpu = i % 2 };
+    /* vCPU 0 for the first records (an EL2 entry and its return), vCPU 1 after */
+    return (struct trace_ts){ .cycle = 1000 + 10 * i, .icount = 500 + 3 * i, .vcpu = i < 12 ? 0 : 1 };
 }
 
 /* Writes one record of every kind (plus an unknown kind 200). Returns the number of records. */
