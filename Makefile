@@ -24,6 +24,8 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/unit/%)
 .PHONY: all deps debug asan test unit guests diff bench run clean
 all: deps faultline
 
+include tools/Makefile.inc
+
 deps:
 	@sh tools/deps.sh build
 
