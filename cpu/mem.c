@@ -137,10 +137,6 @@ uint8_t *mem_host_ptr(struct cpu *c, const struct dinsn *d, uint64_t va, unsigne
     return host;
 }
 
-void soft_tlb_flush(struct soft_tlb *t)
-{
-    for (unsigned i = 0; i < SOFT_TLB_SIZE; i++) t->r[i].tag = t->w[i].tag = SOFT_TLB_INVALID;
-}
 
 /* Debug access through the current translation, no side effects on TLB or exceptions. */
 static size_t debug_access(struct cpu *c, uint64_t va, void *buf, size_t len, bool write)

@@ -1,35 +1,139 @@
-/* cpu/translate.c — the vCPU's address translation glue. With SCTLR_EL1.M == 0 the EL1&0
- * regime is the identity (Arm ARM D8.2.11 "The effects of disabling a stage of translation"):
- * data accesses are Device-nGnRnE, instruction fetches Normal. With the MMU on, the mmu/
- * walker is consulted (issue 3). */
+/* cpu/translate.c — the vCPU's address translation glue between the EL1&0 translation
+ * registers and the mmu/ walker.
+ *
+ * With SCTLR_EL1.M == 0 the EL1&0 stage 1 is the identity (Arm ARM D8.2.11 "The effects of
+ * disabling a stage of translation"): data accesses are Device-nGnRnE, instruction fetches
+ * Normal. With SCTLR_EL1.M == 1 the regime is rebuilt from TTBR0/TTBR1/TCR/MAIR/SCTLR_EL1 on
+ * every soft-TLB miss and walked by mmu_translate(); descriptors are read from the physical bus.
+ * Stage 2 (the native hypervisor's p2m) is not wired here yet: cpu_stage2() is the one place
+ * that will return it. */
 #include "cpu/translate.h"
+
+/* Walk cost (timing.md §5, Cortex-A57 column): a fixed TLB-miss overhead plus one L2-hit
+ * latency per descriptor fetch, so a nested 4+4-level walk costs 10 + 24 * 20 cycles. */
+#define WALK_COST_FIXED    10
+#define WALK_COST_PER_DESC 20
+
+static bool bus_read_desc(void *opaque, pa_t pa, uint64_t *desc)
+{
+    /* Little-endian walks (SCTLR_EL1.EE == 0). A descriptor in MMIO space is read through the
+     * device like any other access; nothing there → external abort on the walk. */
+    return bus_read(((struct cpu *)opaque)->bus, pa, 8, desc) == BUS_OK;
+}
+
+/* The stage-2 regime applying to EL1&0, or NULL. (Issue: the hv/ p2m will provide VTCR_EL2 /
+ * VTTBR_EL2 here; a stage-2 fault then goes to hv/ rather than to EL1.) */
+static const struct mmu_regime *cpu_stage2(struct cpu *c) { (void)c; return NULL; }
+
+static void el10_regime(const struct cpu *c, struct mmu_regime *r)
+{
+    mmu_regime_el10(r, c->sr[SR_TCR_EL1], c->sr[SR_TTBR0_EL1], c->sr[SR_TTBR1_EL1],
+                    c->sr[SR_MAIR_EL1], c->sr[SR_SCTLR_EL1], CPU_PA_BITS);
+}
+
+static bool translate_mmu_off(uint64_t va, enum access_kind ak, struct translation *t)
+{
+    /* PA size: addresses above the implemented PA range give an address size fault. */
+    if (va >> CPU_PA_BITS) {
+        t->fault = (struct mmu_fault){ .kind = MMU_FAULT_ADDR_SIZE, .stage = MMU_STAGE1 };
+        t->fault_dfsc = DFSC_ADDR_SIZE_L0;
+        return false;
+    }
+    t->pa = va;
+    /* Data accesses are Device-nGnRnE, so an unaligned one is an Alignment fault — as the
+     * architecture says and QEMU >= 9.0 does (QEMU 7.2 let them through). RAM pages still
+     * go in the fast TLB: its tag compare only ever hits aligned accesses. */
+    t->device = ak != ACCESS_EXEC;
+    t->attr = t->device ? MAIR_DEVICE_nGnRnE : MAIR_NORMAL_WB;
+    t->perms = 0x3f;
+    t->level = 3;
+    t->block_shift = PAGE_SHIFT;
+    t->cacheable_tlb = true;
+    t->writable_tlb = true;
+    return true;
+}
+
+static void fill_from_result(struct translation *t, const struct mmu_result *res, enum access_kind ak)
+{
+    t->pa = res->pa.v;
+    t->attr = res->attr;
+    /* Instruction fetches from Device memory not marked XN are treated as Normal
+     * Non-cacheable (B2.7.2 allows that or a Permission fault): only data is Device. */
+    t->device = ak != ACCESS_EXEC && mmu_attr_is_device(res->attr);
+    t->level = res->level;
+    t->block_shift = res->block_shift;
+    t->perms = res->perms;
+    t->ng = res->ng;
+    t->asid = res->asid;
+}
 
 bool cpu_translate(struct cpu *c, uint64_t va, enum access_kind ak, bool unpriv, struct translation *t)
 {
-    (void)unpriv;
     memset(t, 0, sizeof *t);
-    if (!(c->sr[SR_SCTLR_EL1] & 1)) {
-        /* PA size: addresses above the implemented PA range give an address size fault. */
-        if (va >> 44) { t->fault_dfsc = DFSC_ADDR_SIZE_L0; return false; }
-        t->pa = va;
-        /* Data accesses are Device-nGnRnE, so an unaligned one is an Alignment fault — as the
-         * architecture says and QEMU >= 9.0 does (QEMU 7.2 let them through). RAM pages still
-         * go in the fast TLB: its tag compare only ever hits aligned accesses. */
-        t->device = ak != ACCESS_EXEC;
-        t->cacheable_tlb = true;
-        t->writable_tlb = true;
-        return true;
+    if (!(c->sr[SR_SCTLR_EL1] & 1)) return translate_mmu_off(va, ak, t);
+
+    struct mmu_regime r;
+    el10_regime(c, &r);
+    /* LDTR/STTR at EL1 check EL0 rights, unless PSTATE.UAO (FEAT_UAO) makes them behave as
+     * ordinary privileged accesses. PAN applies to privileged data accesses only. */
+    bool uao = unpriv && c->el == 1 && c->uao && cpu_has_feature(c, FEAT_UAO);
+    bool as_el0 = c->el == 0 || (unpriv && !uao);
+    struct mmu_access acc = {
+        .type = ak == ACCESS_WRITE ? MMU_WRITE : ak == ACCESS_EXEC ? MMU_EXEC : MMU_READ,
+        .el0 = as_el0,
+        .pan = !as_el0 && c->pan && cpu_has_feature(c, FEAT_PAN),
+    };
+    const struct mmu_desc_reader rd = { bus_read_desc, c };
+    struct mmu_result res;
+    bool ok = mmu_translate(&r, cpu_stage2(c), mk_va(va), &acc, &rd, &res);
+    c->cycles_extra += WALK_COST_FIXED + WALK_COST_PER_DESC * res.desc_reads;
+    if (!ok) {
+        t->fault = res.fault;
+        t->level = res.fault.level;
+        t->fault_dfsc = mmu_fault_fsc(&res.fault);
+        if (c->log_mask & CPU_LOG_MMU && c->logf)
+            fprintf(c->logf, "mmu: %s fault (FSC 0x%02x) stage %u level %u at VA 0x%016llx (%s, EL%u)\n",
+                    res.fault.kind == MMU_FAULT_TRANSLATION ? "translation" :
+                    res.fault.kind == MMU_FAULT_ACCESS_FLAG ? "access flag" :
+                    res.fault.kind == MMU_FAULT_PERMISSION ? "permission" :
+                    res.fault.kind == MMU_FAULT_ADDR_SIZE ? "address size" : "external abort on walk",
+                    t->fault_dfsc, res.fault.stage, res.fault.level, (unsigned long long)va,
+                    ak == ACCESS_WRITE ? "write" : ak == ACCESS_EXEC ? "exec" : "read", as_el0 ? 0 : 1);
+        return false;
     }
-    /* MMU on: the stage-1 walker arrives with the system-architecture work. */
-    if (c->log_mask & CPU_LOG_GUEST_ERRORS && c->logf)
-        fprintf(c->logf, "guest error: MMU enabled but stage-1 translation not implemented\n");
-    t->fault_dfsc = DFSC_TRANSLATION_L0;
-    return false;
+    fill_from_result(t, &res, ak);
+
+    /* Fast-TLB policy. The soft TLB of an EL is checked by VA tag alone, so an entry may only
+     * exist where the same access would pass every check again:
+     *  - the access just passed, so it has the rights of the EL whose TLB mem.c refills
+     *    (tlb_el[0] for EL0 and LDTR/STTR, else the current EL's);
+     *  - with UAO an LDTR/STTR was checked with EL1 rights but mem.c would refill EL0's TLB: no;
+     *  - PSTATE.PAN can change (exception entry, MSR PAN, ERET) without a TLB flush, so with
+     *    FEAT_PAN an EL1 entry for EL0-accessible memory is never installed: such accesses
+     *    always take the slow path, where PAN is checked. */
+    bool ok_tlb = !uao;
+    if (!as_el0 && cpu_has_feature(c, FEAT_PAN) && (res.perms & MMU_PERM_EL0_R)) ok_tlb = false;
+    t->cacheable_tlb = ok_tlb;
+    t->writable_tlb = ok_tlb && (res.perms & (as_el0 ? MMU_PERM_EL0_W : MMU_PERM_EL1_W));
+    if (ok_tlb) soft_tlb_note_mapping(&c->tlb_el[as_el0 ? 0 : 1], res.block_shift);
+    return true;
 }
 
 bool cpu_translate_debug(struct cpu *c, uint64_t va, struct translation *t)
 {
-    return cpu_translate(c, va, ACCESS_READ, false, t);
+    memset(t, 0, sizeof *t);
+    if (!(c->sr[SR_SCTLR_EL1] & 1)) return translate_mmu_off(va, ACCESS_READ, t);
+    struct mmu_regime r;
+    el10_regime(c, &r);
+    const struct mmu_desc_reader rd = { bus_read_desc, c };
+    struct mmu_result res;
+    if (!mmu_walk_debug(&r, cpu_stage2(c), mk_va(va), &rd, &res)) {
+        t->fault = res.fault;
+        t->fault_dfsc = mmu_fault_fsc(&res.fault);
+        return false;
+    }
+    fill_from_result(t, &res, ACCESS_READ);
+    return true;
 }
 
 bool mmu_cpu_translate_fetch(struct cpu *c, uint64_t va, uint64_t *pa, uint32_t *esr)
@@ -37,8 +141,37 @@ bool mmu_cpu_translate_fetch(struct cpu *c, uint64_t va, uint64_t *pa, uint32_t 
     struct translation t;
     if (cpu_translate(c, va, ACCESS_EXEC, false, &t)) { *pa = t.pa; return true; }
     uint32_t ec = c->el == 0 ? EC_IABT_LOWER : EC_IABT_SAME;
-    *esr = ec << 26 | ESR_IL | t.fault_dfsc;
+    *esr = ec << 26 | ESR_IL | t.fault_dfsc;        /* IFSC has the DFSC encoding */
     return false;
+}
+
+/* ---------------------------------------------------------------- TLB maintenance */
+
+void cpu_tlb_flush_va(struct cpu *c, uint64_t va, uint16_t asid, bool all_asids)
+{
+    /* No ASID tag: the entry for va is dropped whatever its ASID (or global-ness). TLBI's VA
+     * operand is VA[55:12] sign-extended by the caller; with TBI the tag bits never reach the
+     * TLB index anyway. */
+    (void)asid; (void)all_asids;
+    soft_tlb_flush_page(&c->tlb_el[0], va);
+    soft_tlb_flush_page(&c->tlb_el[1], va);
+    cpu_itlb_flush(c);
+}
+
+void cpu_tlb_flush_asid(struct cpu *c, uint16_t asid)
+{
+    (void)asid;   /* over-approximation: every ASID's entries go */
+    for (unsigned e = 0; e < 2; e++) {
+        soft_tlb_flush(&c->tlb_el[e]);
+        c->tlb_el[e].max_shift = 0;
+    }
+    cpu_itlb_flush(c);
+}
+
+void cpu_translation_changed(struct cpu *c)
+{
+    c->mmu_on = c->sr[SR_SCTLR_EL1] & 1;
+    cpu_tlb_flush_asid(c, 0);
 }
 
 uint32_t a64_dabt_iss_syndrome(uint32_t insn)
