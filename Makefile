@@ -57,6 +57,9 @@ $(B)/tests/unit/%: tests/unit/%.c $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDOPT) -o $@ $< $(LIB) $(LDLIBS) -lcmocka
 
+# the FP differential unit test loads Unicorn with dlopen (see the test)
+$(B)/tests/unit/test_fp_unicorn: LDLIBS += -ldl
+
 unit: $(UNIT_BINS)
 
 guests:

@@ -99,7 +99,25 @@ enum sysreg_idx {
     SR__COUNT = SR__EXTRA + 64,    /* room for registers added later */
 };
 
+/* ---- SIMD&FP register file (owned by the fp helper: cpu/insn_fp*.c, cpu/insn_simd*.c) ----
+ * V0..V31, 128 bits each, little-endian lane order (lane 0 = least significant bits). FPCR and
+ * FPSR live in c->sr[SR_FPCR] / c->sr[SR_FPSR]. */
+union vreg {
+    uint8_t  b[16];
+    uint16_t h[8];
+    uint32_t s[4];
+    uint64_t d[2];
+    int8_t   sb[16];
+    int16_t  sh[8];
+    int32_t  ss[4];
+    int64_t  sd[2];
+    float    f[4];
+    double   df[2];
+} __attribute__((aligned(16)));
+
 struct cpu {
+    /* SIMD&FP registers V0-V31 (first, so they keep their 16-byte alignment cheaply). */
+    union vreg v[32];
     uint64_t x[NREGS];
     uint32_t nzcv;                 /* PSTATE.NZCV in bits 31:28 */
     /* cached fast-path state */

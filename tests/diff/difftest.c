@@ -173,6 +173,8 @@ static void run_faultline(const struct dt_state *in, uint32_t insn, struct outco
     for (unsigned i = 0; i < 31; i++) cpu_set_x(fl, i, in->x[i]);
     cpu_set_sp(fl, in->sp);
     cpu_set_nzcv(fl, in->nzcv);
+    /* Unicorn runs with FP/AdvSIMD enabled; a guest enables it with CPACR_EL1.FPEN = 0b11. */
+    cpu_write_sysreg(fl, SYSREG_ENC(3, 0, 1, 0, 2), 3u << 20);
     /* bus_write_buf drops the decoded code of the page: the new word is decoded afresh. */
     bus_write_buf(bus, mk_pa(in->pc), &insn, 4);
     const struct cpu_stats *st = cpu_get_stats(fl);

@@ -22,14 +22,30 @@ FL=${FAULTLINE:-./faultline}
 QEMU=${QEMU:-qemu-system-aarch64}
 TMO=${GUEST_TIMEOUT:-30}
 BUILD=tests/guest/build
-# NAME[.bin]: NAME runs build/NAME.elf; NAME.bin runs the raw image build/NAME.bin.
-ALL="hello hello.bin demo undef extabort alu ldst svc sysreg dtbinfo dtbinfo.bin"
+# NAME[.bin][:VARIANT]: NAME runs build/NAME.elf; NAME.bin runs the raw image build/NAME.bin;
+# :VARIANT names a machine configuration (see machine_of / extra_of) for guests that run in several.
+ALL="hello hello.bin demo undef extabort alu ldst svc sysreg dtbinfo dtbinfo.bin
+ mmu_faults mmu_granules tlbi at_par align el0 timer timer:gic3 gicv2 gicv3 smp smp:gic3 gdb_target"
 LIST=${GUESTS:-$ALL}
 mode=${1:-}
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 
-image_of() { case "$1" in *.bin) echo "$BUILD/$1" ;; *) echo "$BUILD/$1.elf" ;; esac; }
-dir_of()   { echo "tests/guest/${1%.bin}"; }
+image_of() { n=${1%%:*}; case "$n" in *.bin) echo "$BUILD/$n" ;; *) echo "$BUILD/$n.elf" ;; esac; }
+dir_of()   { n=${1%%:*}; echo "tests/guest/${n%.bin}"; }
+# Per-guest machine options (the same for faultline and QEMU): -M value, then extra options.
+machine_of() {
+    case "$1" in
+    gicv3|*:gic3) echo "virt,gic-version=3" ;;
+    gicv2) echo "virt,gic-version=2" ;;
+    *) echo "virt" ;;
+    esac
+}
+extra_of() {
+    case "$1" in
+    smp|smp:*) echo "-smp 4" ;;
+    *) echo "" ;;
+    esac
+}
 
 # Normalise a console log: no CR, masked values, no INFO / [qemu-differs] lines (for comparison).
 compare_form() {
@@ -54,8 +70,10 @@ judge() {
     grep -q '^RESULT ok' "$log" || echo "no 'RESULT ok' line"
 }
 
-run_qemu() {  # image log -> rc
-    timeout "$TMO" "$QEMU" -M virt -cpu cortex-a57 -nographic -kernel "$1" </dev/null >"$2" 2>"$2.err"
+run_qemu() {  # image log entry -> rc
+    # shellcheck disable=SC2046
+    timeout "$TMO" "$QEMU" -M "$(machine_of "$3")" -cpu cortex-a57 $(extra_of "$3") -nographic \
+        -kernel "$1" </dev/null >"$2" 2>"$2.err"
 }
 
 if [ ! -d "$BUILD" ]; then
@@ -66,7 +84,7 @@ if [ "$mode" = --qemu-only ]; then
     for g in $LIST; do
         img=$(image_of "$g")
         [ -f "$img" ] || { echo "FAIL: qemu/$g (missing $img: run 'make guests')"; continue; }
-        run_qemu "$img" "$tmp/q.log"; rc=$?
+        run_qemu "$img" "$tmp/q.log" "$g"; rc=$?
         why=$(judge "$tmp/q.log" $rc "$g" qemu)
         if [ -z "$why" ]; then echo "PASS: qemu/$g"; else echo "FAIL: qemu/$g ($why)"; fi
     done
@@ -97,15 +115,16 @@ for g in $LIST; do
         echo "FAIL: qemu-compat/$g ($fl_why)"
         continue
     fi
-    # shellcheck disable=SC2086
-    timeout "$TMO" "$FL" -M virt -nographic -no-summary $guard -kernel "$img" </dev/null >"$tmp/f.log" 2>"$tmp/f.err"
+    # shellcheck disable=SC2086,SC2046
+    timeout "$TMO" "$FL" -M "$(machine_of "$g")" $(extra_of "$g") -nographic -no-summary $guard \
+        -kernel "$img" </dev/null >"$tmp/f.log" 2>"$tmp/f.err"
     rc=$?
     why=$(judge "$tmp/f.log" $rc "$g")
     [ -n "$why" ] && [ $rc != 0 ] && why="$why $(tail -1 "$tmp/f.err")"
     if [ -z "$why" ]; then echo "PASS: guest/$g"; else echo "FAIL: guest/$g ($why)"; fi
 
     if [ $have_qemu = 0 ]; then echo "FAIL: qemu-compat/$g ($QEMU not installed)"; continue; fi
-    run_qemu "$img" "$tmp/q.log"; qrc=$?
+    run_qemu "$img" "$tmp/q.log" "$g"; qrc=$?
     qwhy=$(judge "$tmp/q.log" $qrc "$g" qemu)
     if [ -n "$qwhy" ]; then echo "FAIL: qemu-compat/$g (guest fails on QEMU: $qwhy)"; continue; fi
     compare_form "$tmp/f.log" >"$tmp/f.cmp"; compare_form "$tmp/q.log" >"$tmp/q.cmp"

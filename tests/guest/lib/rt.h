@@ -54,6 +54,10 @@ const void *dtb_getprop(const void *dtb, int node, const char *name, uint32_t *l
 #define PSCI_CPU_ON_64    0xc4000003u
 #define PSCI_SYSTEM_OFF   0x84000008u
 #define PSCI_SYSTEM_RESET 0x84000009u
+#define PSCI_CPU_OFF      0x84000002u
+#define PSCI_AFFINITY_INFO_64 0xc4000004u
+/* CPU_ON entry for secondaries (start.S): context = void (*fn)(unsigned aff0); CPU_OFF after. */
+void rt_secondary_entry(void);
 uint64_t psci_call(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3);
 __attribute__((noreturn)) void psci_system_off(void);
 int64_t psci_cpu_on(uint64_t mpidr, uint64_t entry, uint64_t context);

@@ -161,6 +161,43 @@ rt_el0_landing:
     ldp     x29, x30, [sp], #96
     ret
 
+/* ---- secondary CPUs -------------------------------------------------------------------- */
+/* PSCI CPU_ON entry point: psci_cpu_on(mpidr, (uint64_t)rt_secondary_entry, (uint64_t)fn)
+ * starts the CPU here with x0 = fn. It drops from EL2 like _start, takes the stack
+ * __sec_stacks + (Aff0 + 1) * 16 KiB, installs the vectors and calls fn(Aff0); when fn returns
+ * the CPU calls PSCI CPU_OFF. */
+    .global rt_secondary_entry
+rt_secondary_entry:
+    mov     x19, x0
+    mrs     x20, CurrentEL
+    lsr     x20, x20, #2
+    cmp     x20, #2
+    b.ne    1f
+    mov     x0, #(1 << 31)
+    msr     hcr_el2, x0
+    mov     x0, #0x3c5
+    msr     spsr_el2, x0
+    adr     x0, 1f
+    msr     elr_el2, x0
+    eret
+1:
+    mrs     x1, mpidr_el1
+    and     x20, x1, #0xff
+    and     x1, x1, #7
+    add     x1, x1, #1
+    ldr     x2, =__sec_stacks
+    add     x2, x2, x1, lsl #14
+    mov     sp, x2
+    ldr     x0, =rt_vectors
+    msr     vbar_el1, x0
+    isb
+    mov     x0, x20
+    blr     x19
+    ldr     x0, =0x84000002         /* PSCI CPU_OFF */
+    hvc     #0
+2:  wfi
+    b       2b
+
 /* uint64_t psci_call(fn, a1, a2, a3) — SMCCC over HVC (QEMU virt without EL2/EL3 uses HVC). */
     .global psci_call
 psci_call:

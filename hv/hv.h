@@ -1,0 +1,154 @@
+/* hv/hv.h — public contract of the native hypervisor (EL2), modelled on Xen on Arm.
+ *
+ * This first part is the foundation the rest of hv/ builds on:
+ *   - hv_mem: hypervisor-reserved memory, a page allocator over a range of machine RAM that no
+ *     domain may map. The stage-2 tables live there, in memory the bus can read, so the CPU's
+ *     walker and the SMMU's walker read the very same bytes (ARCHITECTURE.md decision 1).
+ *   - p2m: one domain's stage-2 translation (IPA → PA), in the architectural VMSAv8-64 stage-2
+ *     descriptor format, 4KB granule. The p2m type is kept in descriptor bits [58:55] (reserved
+ *     for software use), as Xen does; the descriptors are the only source of truth.
+ * Every address at this interface is typed (ipa_t, pa_t: decision 6). See docs/p2m.md. */
+#ifndef FAULTLINE_HV_H
+#define FAULTLINE_HV_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "mmu/mmu.h"
+
+struct bus;
+
+/* ==== hypervisor-reserved memory (hv/hv_mem.c) ============================================ */
+struct hv_mem;
+
+/* Reserve [base, base+size) of machine RAM (page aligned, one RAM region of the bus) for the
+ * hypervisor. Returns NULL if the range is not page aligned or not entirely RAM on the bus. */
+struct hv_mem *hv_mem_new(struct bus *bus, pa_t base, uint64_t size);
+void hv_mem_free(struct hv_mem *m);
+/* Allocate 2^order contiguous pages, aligned to their size (a concatenated stage-2 root must
+ * be aligned to its total size), zero-filled. Returns 0 or -ENOMEM. */
+int hv_mem_alloc(struct hv_mem *m, unsigned order, pa_t *out);
+void hv_mem_release(struct hv_mem *m, pa_t pa, unsigned order);
+/* Does [pa, pa+size) overlap the reserved range? */
+bool hv_mem_overlaps(const struct hv_mem *m, pa_t pa, uint64_t size);
+pa_t hv_mem_base(const struct hv_mem *m);
+uint64_t hv_mem_size(const struct hv_mem *m);
+uint64_t hv_mem_free_pages(const struct hv_mem *m);
+struct bus *hv_mem_bus(const struct hv_mem *m);
+/* 64-bit descriptor access inside the reserved range (single-copy atomic, little-endian
+ * host assumed like the rest of the emulator). pa must be 8-aligned and inside the range. */
+uint64_t hv_mem_read64(const struct hv_mem *m, pa_t pa);
+void hv_mem_write64(struct hv_mem *m, pa_t pa, uint64_t v);
+
+/* ==== p2m (hv/p2m.c) ======================================================================= */
+
+/* p2m types. Values 0..11 are Xen's enum p2m_type_t (xen-arm.md §2.2) so that a descriptor dump
+ * reads the same as under Xen; faultline's additions follow. At most 16 (4 software bits). */
+enum p2m_type {
+    P2M_INVALID = 0,             /* nothing mapped */
+    P2M_RAM_RW = 1,
+    P2M_RAM_RO = 2,
+    P2M_MMIO_DIRECT_DEV = 3,     /* Device-nGnRE, RW, XN */
+    P2M_MMIO_DIRECT_NC = 4,      /* Normal Non-cacheable, RW, XN */
+    P2M_MMIO_DIRECT_C = 5,       /* Normal Write-Back, RW, XN (all hwdom MMIO under Xen) */
+    P2M_MAP_FOREIGN_RW = 6,
+    P2M_MAP_FOREIGN_RO = 7,
+    P2M_GRANT_MAP_RW = 8,
+    P2M_GRANT_MAP_RO = 9,
+    P2M_IOMMU_MAP_RW = 10,
+    P2M_IOMMU_MAP_RO = 11,
+    /* Not Xen: Normal Write-Back, RW and *executable* — the "normal cached RWX" mmio-sram
+     * request of seed 002, never merged upstream (xen-arm.md §2.4). */
+    P2M_MMIO_DIRECT_C_RWX = 12,
+    P2M_NR_TYPES
+};
+
+/* Stage-2 attributes and permissions of a type (descriptor fields, Arm ARM D8.3/D8.4/D8.6). */
+struct p2m_type_info {
+    const char *name;            /* Xen's spelling, e.g. "p2m_mmio_direct_c" */
+    uint8_t memattr;             /* MemAttr[3:0] (S2_MEMATTR_*), HCR_EL2.FWB == 0 */
+    uint8_t sh;                  /* SH[1:0]: 2 Outer, 3 Inner Shareable */
+    bool r, w, xn;               /* S2AP[0], S2AP[1], XN */
+    bool xen;                    /* false: outside Xen's behaviour (a faultline extension) */
+};
+/* NULL for P2M_INVALID and out-of-range values. */
+const struct p2m_type_info *p2m_type_info(enum p2m_type t);
+
+/* Why a mapping changed (carried into the trace stream). */
+enum p2m_reason {
+    P2M_REASON_BOOT = 0,         /* domain construction (RAM, eager MMIO) */
+    P2M_REASON_FAULT,            /* stage-2 fault handler (lazy MMIO) */
+    P2M_REASON_HYPERCALL,        /* XENMEM_add_to_physmap*, remove_from_physmap, ... */
+};
+enum p2m_op { P2M_OP_MAP = 0, P2M_OP_UNMAP };
+
+struct p2m_change {
+    enum p2m_op op;
+    enum p2m_reason reason;
+    uint16_t vmid;
+    ipa_t ipa;
+    pa_t pa;                     /* P2M_OP_UNMAP: 0 */
+    uint64_t size;               /* bytes */
+    enum p2m_type type;          /* P2M_OP_UNMAP: P2M_INVALID */
+};
+
+/* Hooks. tlb_flush is invoked in the break-before-make sequence after the old entry was
+ * replaced by an invalid one and before the new entry (or, for a removal, before the freed
+ * tables return to the allocator): the integrator invalidates the CPU soft TLBs and the SMMU
+ * IOTLB for [ipa, ipa+size) of that VMID there. (The architecture's minimum is TLBI IPAS2E1IS
+ * for the range then TLBI VMALLE1IS; Xen flushes the whole VMID with TLBI VMALLS12E1IS.)
+ * change is called once per p2m_map/p2m_unmap call that changed something, after the tables
+ * changed (an unmap reports the whole range asked for, holes included). */
+struct p2m_hooks {
+    void (*tlb_flush)(void *opaque, uint16_t vmid, ipa_t ipa, uint64_t size);
+    void *tlb_opaque;
+    void (*change)(void *opaque, const struct p2m_change *c);
+    void *change_opaque;
+};
+
+struct p2m_config {
+    uint16_t vmid;               /* > 255 selects 16-bit VMIDs (VTCR_EL2.VS = 1) */
+    unsigned ipa_bits;           /* 32, 36, 40, 42, 44 or 48; 0 → 40 (Xen's usual p2m_ipa_bits) */
+    unsigned pa_bits;            /* output size for VTCR_EL2.PS; 0 → ipa_bits */
+};
+
+struct p2m;
+/* Allocates the (possibly concatenated) root table from mem. NULL if the configuration is not
+ * supported or mem has no room. */
+struct p2m *p2m_new(struct hv_mem *mem, const struct p2m_config *cfg, const struct p2m_hooks *hooks);
+/* Frees every table back to mem (no flushes: the VMID must be retired by the caller). */
+void p2m_free(struct p2m *p2m);
+
+/* Register values for the vCPUs and the SMMU context banks of this domain. */
+uint64_t p2m_vtcr(const struct p2m *p2m);      /* VTCR_EL2 */
+uint64_t p2m_vttbr(const struct p2m *p2m);     /* VTTBR_EL2: root PA | VMID << 48 */
+uint16_t p2m_vmid(const struct p2m *p2m);
+unsigned p2m_ipa_bits(const struct p2m *p2m);
+unsigned p2m_pa_bits(const struct p2m *p2m);
+unsigned p2m_root_level(const struct p2m *p2m);  /* start level encoded by VTCR_EL2.SL0 */
+unsigned p2m_root_pages(const struct p2m *p2m);  /* concatenated root tables */
+/* The walker's view: mmu_regime_stage2(p2m_vtcr, p2m_vttbr, pa_bits), and a descriptor reader
+ * going through the bus (the same path the CPU and the SMMU walkers take). */
+void p2m_regime(const struct p2m *p2m, struct mmu_regime *r);
+struct mmu_desc_reader p2m_desc_reader(const struct p2m *p2m);
+
+/* Map nr_pages 4KB pages [ipa, ipa + nr*4K) → [pa, ...) with type t, replacing what was there
+ * (break-before-make for every valid entry that changes). 2MB/1GB blocks are used where IPA,
+ * PA and size allow. Returns 0, or:
+ *   -EINVAL  t is P2M_INVALID/unknown, nr_pages == 0, or reason unknown;
+ *   -ERANGE  the IPA range leaves the configured IPA size, or the PA range the PA size;
+ *   -EPERM   the PA range overlaps the hypervisor-reserved memory;
+ *   -ENOMEM  the reserved memory ran out for a table: pages before the failing one are mapped
+ *            (the change hook reports that part), the rest is as it was; no empty table is
+ *            left behind and every descriptor stays well-formed. */
+int p2m_map(struct p2m *p2m, ipa_t ipa, pa_t pa, uint64_t nr_pages, enum p2m_type t,
+            enum p2m_reason reason);
+/* Remove [ipa, ipa + nr*4K). Blocks only partly covered are split into tables first; tables
+ * left empty are freed back to hv_mem. Returns 0, -EINVAL, -ERANGE, or -ENOMEM (a split needed
+ * a table). */
+int p2m_unmap(struct p2m *p2m, ipa_t ipa, uint64_t nr_pages, enum p2m_reason reason);
+/* Walk the real descriptors (mmu walker, through the bus). true: *pa = the output address of
+ * ipa (offset kept), *type from bits [58:55]. false: not mapped (*type = P2M_INVALID). Either
+ * out pointer may be NULL. */
+bool p2m_lookup(const struct p2m *p2m, ipa_t ipa, pa_t *pa, enum p2m_type *type);
+
+#endif
