@@ -56,18 +56,33 @@ base="$LOGDIR/boot-gicv$GIC-smp$SMP"
 out="$base.out"; err="$base.err"; tfile="$base.time"
 
 # run_guest BINARY OUT ERR TIMEFILE: one boot; returns the emulator's (or timeout's) status.
+# kill_tree PID: PID and its descendants (by process id only).
+kill_tree() {
+    for _c in $(ps -o pid= --ppid "$1" 2>/dev/null); do kill_tree "$_c"; done
+    kill "$1" 2>/dev/null
+}
+# run_guest BINARY OUT ERR TIMEFILE: one boot; returns the emulator's (or timeout's) status.
+# A kernel panic ends the run at once (the kernel would spin until the timeout): status 125.
 run_guest() {
     set -- "$@" -M "virt,gic-version=$GIC" -cpu cortex-a57 -m 512M -smp "$SMP" -nographic -no-reboot \
         -kernel "$CACHE/Image" -initrd "$CACHE/initramfs.cpio.gz" \
         -append "console=ttyAMA0 faultline.script=boot-test"
     _b=$1 _o=$2 _e=$3 _t=$4; shift 4
-    if [ -x /usr/bin/time ]; then
-        # shellcheck disable=SC2086
-        /usr/bin/time -f "%e %M" -o "$_t" timeout -k 10 "$TMO" "$_b" "$@" ${BOOT_EXTRA:-} </dev/null >"$_o" 2>"$_e"
-    else
-        # shellcheck disable=SC2086
-        timeout -k 10 "$TMO" "$_b" "$@" ${BOOT_EXTRA:-} </dev/null >"$_o" 2>"$_e"
-    fi
+    _tm=""; [ -x /usr/bin/time ] && _tm=/usr/bin/time
+    : >"$_o"
+    # shellcheck disable=SC2086
+    ${_tm:+$_tm -f "%e %M" -o "$_t"} timeout -k 10 "$TMO" "$_b" "$@" ${BOOT_EXTRA:-} </dev/null >"$_o" 2>"$_e" &
+    _pid=$!
+    _panic=0
+    while kill -0 "$_pid" 2>/dev/null; do
+        if grep -q 'Kernel panic - not syncing' "$_o"; then
+            sleep 3; _panic=1; kill_tree "$_pid"; break
+        fi
+        sleep 1
+    done
+    wait "$_pid"; _rc=$?
+    [ $_panic = 1 ] && return 125
+    return $_rc
 }
 
 rm -f "$tfile"
@@ -87,6 +102,7 @@ has() { grep -q -- "$1" "$con"; }
 hasx() { grep -qx -- "$1" "$con"; }
 
 if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then bad "timed out after ${TMO}s"
+elif [ "$rc" = 125 ]; then bad "kernel panic: $(grep -m1 'Kernel panic - not syncing' "$con" | sed 's/^\[[^]]*\] //')"
 elif [ "$rc" != 0 ]; then bad "emulator exited with status $rc"; fi
 if ! hasx "BOOT-OK"; then
     # The kernel never ran the script: the checks of its output are meaningless; say where it stopped.
