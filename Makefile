@@ -90,3 +90,15 @@ run:
 clean:
 	rm -rf build faultline faultline-debug faultline-asan
 	@$(MAKE) -s -C tests/guest clean 2>/dev/null || true
+
+# ---- Debian guest (issue 5) -----------------------------------------------------------------
+.PHONY: test-linux bench-boot run-linux
+test-linux: faultline
+	@sh tools/fetch-guest.sh
+	@sh tests/linux/run-linux-suite.sh
+bench-boot: faultline
+	@sh tools/deps.sh bench
+	@sh tools/fetch-guest.sh
+	@sh tests/bench/boot.sh
+run-linux: faultline
+	@sh tools/run-debian.sh
