@@ -42,13 +42,27 @@ struct cpu_hooks {
     bool (*smccc)(void *opaque, struct cpu *c, bool is_hvc, uint16_t imm);
     /* Console / logging of guest errors (may be NULL). */
     void (*log)(void *opaque, const char *msg);
+    /* Generic timer output: the level of this vCPU's timer interrupt `intid` (PPI 27 virtual,
+     * 30 EL1 physical) changed. */
+    void (*timer_irq)(void *opaque, struct cpu *c, unsigned intid, bool level);
+    /* System registers that live outside the PE: the GICv3 CPU interface (ICC_*). Return false
+     * if the register does not exist (the access is UNDEFINED). */
+    bool (*sysreg_ext_read)(void *opaque, struct cpu *c, uint32_t enc, uint64_t *val);
+    bool (*sysreg_ext_write)(void *opaque, struct cpu *c, uint32_t enc, uint64_t val);
 };
 
 struct cpu_config {
     enum cpu_profile profile;
     unsigned index;          /* vCPU number 0..N-1 */
     uint64_t mpidr;          /* MPIDR_EL1 affinity value */
+    bool gicv3_sysregs;      /* the GICv3 system-register CPU interface exists (ICC_*,
+                                ID_AA64PFR0_EL1.GIC = 1) */
 };
+
+/* Generic timer (D11.2): re-evaluate the timer outputs after time advanced, and the cycle
+ * count at which the next unmasked timer fires (UINT64_MAX: none armed). */
+void cpu_timer_update(struct cpu *c);
+uint64_t cpu_timer_next_cycles(const struct cpu *c);
 
 /* A cpu_shared holds what all vCPUs of one machine share: the decoded-code cache and the
  * global exclusive monitor. */

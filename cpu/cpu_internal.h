@@ -137,7 +137,11 @@ struct cpu {
 
     uint64_t icount, cycles, cycles_extra;
     unsigned irq_lines;            /* bit per enum cpu_irq_line */
-    volatile bool exit_request;
+    volatile bool exit_request;    /* return from cpu_run to the machine loop */
+    volatile bool attention;       /* leave the current block: re-check interrupts, go on */
+    bool timer_level[2];           /* generic timer outputs: [0] virtual, [1] EL1 physical */
+    bool wfe;                      /* the wait (c->wfi) is a WFE: events wake it */
+    uint64_t wfe_since;            /* system counter when the WFE started (event stream) */
     bool halted, wfi, event_register;
     bool mmu_on;                   /* SCTLR_EL1.M */
 

@@ -163,6 +163,7 @@ void cpu_itlb_flush(struct cpu *c)
 /* ---------------------------------------------------------------- run loop */
 
 static enum cpu_exit cpu_run_fast(struct cpu *c, uint64_t budget);
+bool cpu_wfe_woken(struct cpu *c);
 
 static bool bp_at(const struct cpu_shared *s, uint64_t pc)
 {
@@ -201,6 +202,7 @@ static enum cpu_exit cpu_run_fast(struct cpu *c, uint64_t budget)
     while (budget) {
         if (c->halted) return CPU_EXIT_HALTED;
         if (unlikely(c->irq_lines)) cpu_check_interrupts(c);
+        if (c->wfi && c->wfe && cpu_wfe_woken(c)) c->wfi = c->wfe = false;
         if (c->wfi) return CPU_EXIT_WFI;
         const struct dinsn *d = cpu_fetch(c, c->pc);
         if (!d) {               /* prefetch abort taken: counts as one step */
@@ -212,18 +214,19 @@ static enum cpu_exit cpu_run_fast(struct cpu *c, uint64_t budget)
             n--;
             cyc += d->cost;
             d = d->fn(c, d);
-            if (unlikely(!d)) break;
+            if (unlikely(!d) || unlikely(c->attention)) break;
         }
         if (d) c->pc = pc_of(c, d);
         c->icount += budget - n;
         c->cycles += cyc;
         budget = n;
+        c->attention = false;      /* interrupts are re-checked at the top of the loop */
         if (c->exit_request) { c->exit_request = false; return CPU_EXIT_REQUEST; }
     }
     return CPU_EXIT_BUDGET;
 }
 
-void cpu_request_exit(struct cpu *c) { c->exit_request = true; }
+void cpu_request_exit(struct cpu *c) { c->exit_request = true; c->attention = true; }
 
 /* ---------------------------------------------------------------- debugger */
 
@@ -408,7 +411,9 @@ void cpu_set_irq_line(struct cpu *c, enum cpu_irq_line line, bool level)
 {
     if (level) c->irq_lines |= 1u << line;
     else c->irq_lines &= ~(1u << line);
-    if (level) { c->wfi = false; c->exit_request = true; }
+    /* Leave the current block so that the new level is looked at before the next one. */
+    c->attention = true;
+    if (level) c->wfi = false;
 }
 
 void cpu_send_event(struct cpu *c) { c->event_register = true; c->wfi = false; }

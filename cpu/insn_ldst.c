@@ -92,7 +92,10 @@ static void monitor_clear_others(struct cpu *c, uint64_t va)
     struct cpu_shared *s = c->sh;
     for (unsigned i = 0; i < s->ncpus; i++) {
         struct cpu *o = s->cpus[i];
-        if (o != c && o->excl_valid && ((o->excl_addr ^ va) & ERG_MASK) == 0) o->excl_valid = false;
+        if (o != c && o->excl_valid && ((o->excl_addr ^ va) & ERG_MASK) == 0) {
+            o->excl_valid = false;
+            cpu_send_event(o);   /* a global monitor leaving Exclusive Access sends an event (D1.16.1) */
+        }
     }
 }
 

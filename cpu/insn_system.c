@@ -140,6 +140,7 @@ SYS(exec_wfi)
 {
     if (unlikely(c->el == 0) && !(c->sr[SR_SCTLR_EL1] & SCTLR_nTWI)) return wfx_trap(c, d, false);
     c->wfi = true;
+    c->wfe = false;
     return cpu_exit_next(c, d);
 }
 /* WFE: consume the Event Register if set, else idle like WFI (WaitForEvent, D1.16.1). */
@@ -148,6 +149,8 @@ SYS(exec_wfe)
     if (c->event_register) { c->event_register = false; return d + 1; }
     if (unlikely(c->el == 0) && !(c->sr[SR_SCTLR_EL1] & SCTLR_nTWE)) return wfx_trap(c, d, true);
     c->wfi = true;
+    c->wfe = true;
+    c->wfe_since = timing_counter(c);
     return cpu_exit_next(c, d);
 }
 /* SEV: send an event to every PE of the machine (including this one); SEVL: local only. */

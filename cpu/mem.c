@@ -102,7 +102,7 @@ static bool access_slow(struct cpu *c, const struct dinsn *d, uint64_t va, unsig
                     st == BUS_DECODE_ERROR ? "no device" : "device error");
         return raise_dabt(c, d, va, DFSC_SYNC_EXTERNAL, write, flags);
     }
-    if (r && r->ops) c->exit_request = true;        /* a device may have changed IRQ state */
+    if (r && r->ops) c->attention = true;           /* a device may have changed IRQ state */
     return true;
 }
 

@@ -48,6 +48,7 @@ const struct dinsn *sysreg_trap(struct cpu *c, const struct dinsn *d);
 /* Generic timer (timing.c): the system counter in CNTFRQ_EL0 ticks, derived from the cycle
  * count (ARCHITECTURE.md decision 2: never the host clock). */
 #define CNTFRQ_HZ 62500000ull
+#define CPU_HZ    1000000000ull   /* modelled core clock: 1 cycle = 1 ns of virtual time */
 uint64_t timing_counter(const struct cpu *c);
 /* Called after a write to a timer register (CNTV_*, CNTP_*, CNTKCTL): the GIC/timer
  * interrupt wiring will hook here. */

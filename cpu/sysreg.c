@@ -158,7 +158,8 @@ static uint64_t rd_mmfr2(struct cpu *c, const struct sysreg *r) { return cpu_has
  * as on the A57; FP/AdvSIMD = 0xF (not implemented) if the profile lacks FEAT_FP. */
 static uint64_t rd_pfr0(struct cpu *c, const struct sysreg *r)
 {
-    return 0x2222 | (cpu_has_feature(c, FEAT_FP) ? 0 : 0xffull << 16);
+    return 0x2222 | (cpu_has_feature(c, FEAT_FP) ? 0 : 0xffull << 16) |
+           (c->cfg.gicv3_sysregs ? 1ull << 24 : 0);           /* GIC [27:24]: ICC_* present */
 }
 /* ID_ISAR5_EL1 (AArch32 view): SEVL = 1, CRC32 = 1 [19:16]; AES/SHA1/SHA2 only with crypto. */
 static uint64_t rd_id_isar5(struct cpu *c, const struct sysreg *r)
@@ -238,8 +239,28 @@ static void wr_cntkctl(struct cpu *c, const struct sysreg *r, uint64_t v)
     c->sr[SR_CNTKCTL_EL1] = v & r->wmask;
     sysreg_timer_changed(c);
 }
-/* The interrupt wiring of the timers (PPI 27/30 to the GIC) is added with the GIC work. */
-void sysreg_timer_changed(struct cpu *c) { (void)c; }
+/* The timer outputs are computed in cpu/timer.c. */
+void sysreg_timer_changed(struct cpu *c) { cpu_timer_update(c); }
+
+/* ------------------------------------------------------------------ GICv3 CPU interface
+ * The ICC_* registers belong to the GIC (gic/): with a GICv3 they are forwarded through the
+ * board's hooks; without one (or at EL0) they are UNDEFINED. An MSR leaves the block so that an
+ * interrupt it unmasks or makes pending is taken before the next instruction. */
+static enum sysreg_access acc_icc(struct cpu *c, const struct sysreg *r, bool write)
+{
+    if (!c->cfg.gicv3_sysregs || !c->hooks.sysreg_ext_read || c->el == 0) return SRA_UNDEF;
+    return SRA_OK;
+}
+static uint64_t rd_icc(struct cpu *c, const struct sysreg *r)
+{
+    uint64_t v = 0;
+    if (!c->hooks.sysreg_ext_read(c->hooks.opaque, c, r->enc, &v)) v = 0;   /* RAZ */
+    return v;
+}
+static void wr_icc(struct cpu *c, const struct sysreg *r, uint64_t v)
+{
+    c->hooks.sysreg_ext_write(c->hooks.opaque, c, r->enc, v);              /* WI if absent */
+}
 
 /* ================================================================== THE TABLE
  * Row macros (E = SYSREG_ENC(op0, op1, CRn, CRm, op2)):
@@ -263,9 +284,37 @@ void sysreg_timer_changed(struct cpu *c) { (void)c; }
 #define PMEV(n) \
     ROW(PMEVCNTR##n##_EL0,  E(3,3,14,8,n),  -1, 0, 0, FEAT_BASE, 0, 0, 0, acc_pmu, NULL, NULL) \
     ROW(PMEVTYPER##n##_EL0, E(3,3,14,12,n), -1, 0, 0, FEAT_BASE, 0, 0, 0, acc_pmu, NULL, NULL)
+#define ICC(n, enc) ROW(n, enc, -1, 1, SRF_EXIT, FEAT_BASE, 0, 0, 0, acc_icc, rd_icc, wr_icc)
 #define SR_DBGPRCR_EL1 (SR__EXTRA + 0)
 
 static const struct sysreg sysregs[] = {
+    /* ---- GICv3 CPU interface system registers (IHI 0069 12.2), served by gic/ */
+    ICC(ICC_PMR_EL1,      E(3,0,4,6,0))
+    ICC(ICC_IAR0_EL1,     E(3,0,12,8,0))
+    ICC(ICC_EOIR0_EL1,    E(3,0,12,8,1))
+    ICC(ICC_HPPIR0_EL1,   E(3,0,12,8,2))
+    ICC(ICC_BPR0_EL1,     E(3,0,12,8,3))
+    ICC(ICC_AP0R0_EL1,    E(3,0,12,8,4))
+    ICC(ICC_AP0R1_EL1,    E(3,0,12,8,5))
+    ICC(ICC_AP0R2_EL1,    E(3,0,12,8,6))
+    ICC(ICC_AP0R3_EL1,    E(3,0,12,8,7))
+    ICC(ICC_AP1R0_EL1,    E(3,0,12,9,0))
+    ICC(ICC_AP1R1_EL1,    E(3,0,12,9,1))
+    ICC(ICC_AP1R2_EL1,    E(3,0,12,9,2))
+    ICC(ICC_AP1R3_EL1,    E(3,0,12,9,3))
+    ICC(ICC_DIR_EL1,      E(3,0,12,11,1))
+    ICC(ICC_RPR_EL1,      E(3,0,12,11,3))
+    ICC(ICC_SGI1R_EL1,    E(3,0,12,11,5))
+    ICC(ICC_ASGI1R_EL1,   E(3,0,12,11,6))
+    ICC(ICC_SGI0R_EL1,    E(3,0,12,11,7))
+    ICC(ICC_IAR1_EL1,     E(3,0,12,12,0))
+    ICC(ICC_EOIR1_EL1,    E(3,0,12,12,1))
+    ICC(ICC_HPPIR1_EL1,   E(3,0,12,12,2))
+    ICC(ICC_BPR1_EL1,     E(3,0,12,12,3))
+    ICC(ICC_CTLR_EL1,     E(3,0,12,12,4))
+    ICC(ICC_SRE_EL1,      E(3,0,12,12,5))
+    ICC(ICC_IGRPEN0_EL1,  E(3,0,12,12,6))
+    ICC(ICC_IGRPEN1_EL1,  E(3,0,12,12,7))
     /* ---- identification (op0=3, op1=0, CRn=0): Cortex-A57 r1p3 (TRM 4.3) */
     ID(MIDR_EL1,          E(3,0,0,0,0), 0x411fd073)       /* Arm, variant 1, part 0xD07, revision 3 */
     IDF(MPIDR_EL1,        E(3,0,0,0,5), rd_mpidr)

@@ -17,7 +17,7 @@
 #include "cpu/sys_internal.h"
 
 /* Core clock of the cortex-a57 model: 1 GHz (virtual time; never the host clock). */
-#define CPU_HZ 1000000000ull
+
 
 static const uint8_t cost_a57[IC__COUNT] = {
     [IC_ALU]        = 1,    /* ADD/SUB/logic/MOV/ADR/CCMP imm or plain reg: (1 + 0.5) / 2 */

@@ -13,6 +13,7 @@
 #include <sys/mman.h>
 #include <time.h>
 #include "machine/board.h"
+#include "gic/gic.h"
 
 static double wall_now(void)
 {
@@ -21,14 +22,42 @@ static double wall_now(void)
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* Interrupt inputs of the (future) GIC: remember the level. */
+/* Device interrupt lines (SPIs) into the GIC. */
 static void board_irq_set(void *opaque, unsigned intid, bool level)
 {
     struct board *b = opaque;
-    if (intid < 32 || intid >= 32 + 256) return;
-    unsigned n = intid - 32;
-    if (level) b->spi_level[n / 64] |= 1ull << (n % 64);
-    else b->spi_level[n / 64] &= ~(1ull << (n % 64));
+    gic_set_spi(b->gic, intid, level);
+}
+
+/* GIC outputs to the PEs: line 0 IRQ, 1 FIQ, 2 virtual IRQ, 3 virtual FIQ (= enum cpu_irq_line). */
+static void board_cpu_line(void *opaque, unsigned cpu, int line, bool level)
+{
+    struct board *b = opaque;
+    if (cpu < b->ncpus && b->cpus[cpu]) cpu_set_irq_line(b->cpus[cpu], (enum cpu_irq_line)line, level);
+}
+
+static void board_gic_log(void *opaque, const char *msg) { mlog_guest_error("%s", msg); }
+
+/* vCPU hooks: PSCI firmware, timer PPIs and the GICv3 system-register interface. */
+static bool board_smccc(void *opaque, struct cpu *c, bool is_hvc, uint16_t imm)
+{
+    struct board *b = opaque;
+    return psci_smccc(b->psci, c, is_hvc, imm);
+}
+static void board_timer_irq(void *opaque, struct cpu *c, unsigned intid, bool level)
+{
+    struct board *b = opaque;
+    gic_set_ppi(b->gic, cpu_index(c), intid, level);
+}
+static bool board_icc_read(void *opaque, struct cpu *c, uint32_t enc, uint64_t *val)
+{
+    struct board *b = opaque;
+    return gic_icc_read(b->gic, cpu_index(c), enc, val);
+}
+static bool board_icc_write(void *opaque, struct cpu *c, uint32_t enc, uint64_t val)
+{
+    struct board *b = opaque;
+    return gic_icc_write(b->gic, cpu_index(c), enc, val);
 }
 
 /* Virtual time: 1 cycle of vCPU 0 = 1 ns until the timer model defines the clock. */
@@ -54,6 +83,15 @@ struct board *board_create(const struct fl_options *o, struct chardev *chr, char
         return NULL;
     }
     b->ram = bus_map_ram(b->bus, "ram", mk_pa(VIRT_RAM_BASE), o->ram_size, ram);
+    struct gic_config gc = { .version = o->gic_version, .num_cpus = o->smp,
+                             .set_cpu_line = board_cpu_line, .log = board_gic_log, .opaque = b };
+    b->ncpus = o->smp;          /* the GIC's line callback looks at the vCPU table */
+    b->gic = gic_new(&gc);
+    if (!b->gic || gic_map(b->gic, b->bus) < 0) {
+        snprintf(err, errlen, "board: cannot create a GICv%u for %u vCPUs", o->gic_version, o->smp);
+        board_free(b);
+        return NULL;
+    }
     struct irq_line uart_irq = { board_irq_set, b, 32 + VIRT_SPI_UART };
     b->uart = pl011_new(chr, uart_irq);
     bus_map_mmio(b->bus, "pl011", mk_pa(VIRT_UART), 0x1000, &pl011_mmio_ops, b->uart);
@@ -65,9 +103,13 @@ struct board *board_create(const struct fl_options *o, struct chardev *chr, char
     b->sh = cpu_shared_new(b->bus);
     b->ncpus = o->smp;
     b->psci = psci_new(b->cpus, b->ncpus);
-    struct cpu_hooks hooks = { .opaque = b->psci, .smccc = psci_smccc };
+    struct cpu_hooks hooks = { .opaque = b, .smccc = board_smccc, .timer_irq = board_timer_irq,
+                               .sysreg_ext_read = board_icc_read, .sysreg_ext_write = board_icc_write };
     for (unsigned i = 0; i < b->ncpus; i++) {
-        struct cpu_config cfg = { .profile = (enum cpu_profile)o->cpu_profile, .index = i, .mpidr = i };
+        /* MPIDR Aff0 = vCPU number, as QEMU virt numbers up to 8 CPUs (and as the GICv3
+         * model's affinity routing expects). */
+        struct cpu_config cfg = { .profile = (enum cpu_profile)o->cpu_profile, .index = i, .mpidr = i,
+                                  .gicv3_sysregs = o->gic_version == 3 };
         b->cpus[i] = cpu_new(b->sh, &cfg, &hooks);
         if (!b->cpus[i]) { snprintf(err, errlen, "-smp: cannot create vCPU %u", i); board_free(b); return NULL; }
     }
@@ -107,6 +149,7 @@ int board_load(struct board *b, char *err, size_t errlen)
     bus_write_buf(b->bus, mk_pa(bl->dtb_addr), b->dtb, b->dtb_size);
 
     pl011_reset(b->uart);
+    gic_reset(b->gic);
     for (unsigned i = 0; i < b->ncpus; i++) {
         cpu_reset(b->cpus[i], bl->entry);
         cpu_set_log(b->cpus[i], o->log_mask, b->logf ? (void *)b->logf : (void *)stderr);
@@ -125,9 +168,34 @@ static uint64_t total_icount(const struct board *b)
     return n;
 }
 
-/* Earliest pending virtual-time event in ns, or UINT64_MAX: the generic timer and device
- * events will register here. */
-static uint64_t next_timer_event(struct board *b) { (void)b; return UINT64_MAX; }
+/* Virtual time. Each vCPU's clock is its cycle count (cpu_cycles); the system counter and
+ * the timers derive from it. A vCPU waiting in WFI does not execute, so it catches up with the
+ * most advanced vCPU after every round; when every running vCPU waits, time jumps straight to
+ * the earliest timer event (an idle guest costs no host CPU). Everything here depends only on
+ * the instruction stream and the inputs, never on the host clock. */
+static uint64_t max_cycles(const struct board *b)
+{
+    uint64_t m = 0;
+    for (unsigned i = 0; i < b->ncpus; i++)
+        if (!cpu_is_halted(b->cpus[i]) && cpu_cycles(b->cpus[i]) > m) m = cpu_cycles(b->cpus[i]);
+    return m;
+}
+static void advance_to(struct cpu *c, uint64_t cycles)
+{
+    if (cpu_cycles(c) < cycles) cpu_add_cycles(c, cycles - cpu_cycles(c));
+    cpu_timer_update(c);
+}
+/* Earliest timer event of any running vCPU, in cycles, or UINT64_MAX. */
+static uint64_t next_timer_event(struct board *b)
+{
+    uint64_t next = UINT64_MAX;
+    for (unsigned i = 0; i < b->ncpus; i++) {
+        if (cpu_is_halted(b->cpus[i])) continue;
+        uint64_t t = cpu_timer_next_cycles(b->cpus[i]);
+        if (t < next) next = t;
+    }
+    return next;
+}
 
 int board_run(struct board *b)
 {
@@ -144,8 +212,17 @@ int board_run(struct board *b)
                 if (done >= o->icount_limit) break;
                 if (o->icount_limit - done < budget) budget = o->icount_limit - done;
             }
+            /* Stop near this vCPU's next timer deadline: every instruction costs >= 1 cycle. */
+            uint64_t deadline = cpu_timer_next_cycles(c);
+            if (deadline != UINT64_MAX) {
+                uint64_t now = cpu_cycles(c);
+                uint64_t left = deadline > now ? deadline - now : 1;
+                if (left < budget) budget = left;
+            }
+            gic_set_current_cpu(b->gic, i);
             uint64_t before = cpu_icount(c);
             enum cpu_exit r = cpu_run(c, budget);
+            cpu_timer_update(c);
             if (cpu_icount(c) != before || r == CPU_EXIT_BUDGET) progressed = true;
             switch (psci_take_request(b->psci)) {
             case PSCI_REQ_SYSTEM_OFF:
@@ -172,6 +249,10 @@ int board_run(struct board *b)
                     (unsigned long long)total_icount(b));
             return EXIT_ICOUNT_LIMIT;
         }
+        /* Idle vCPUs keep up with the others. */
+        uint64_t now = max_cycles(b);
+        for (unsigned i = 0; i < b->ncpus; i++)
+            if (!cpu_is_halted(b->cpus[i]) && cpu_cycles(b->cpus[i]) < now) advance_to(b->cpus[i], now);
         chardev_poll(b->chr, 0);
         if (chardev_quit_requested(b->chr)) return EXIT_GUEST_OFF;
         if (progressed) continue;
@@ -179,8 +260,14 @@ int board_run(struct board *b)
             fprintf(stderr, "faultline: guest stopped: every vCPU is powered off (PSCI CPU_OFF) and nothing can power one on\n");
             return EXIT_GUEST_STUCK;
         }
-        /* Every running vCPU waits for an interrupt. */
-        if (next_timer_event(b) != UINT64_MAX) continue;    /* (advance virtual time there) */
+        /* Every running vCPU waits for an interrupt: jump to the next timer event. */
+        uint64_t next = next_timer_event(b);
+        if (next != UINT64_MAX) {
+            b->idle_skips++;
+            for (unsigned i = 0; i < b->ncpus; i++)
+                if (!cpu_is_halted(b->cpus[i])) advance_to(b->cpus[i], next);
+            continue;
+        }
         if (chardev_input_possible(b->chr)) {
             chardev_poll(b->chr, -1);       /* sleep until the user types */
             if (chardev_quit_requested(b->chr)) return EXIT_GUEST_OFF;
@@ -242,6 +329,7 @@ void board_free(struct board *b)
     for (unsigned i = 0; i < b->ncpus; i++) if (b->cpus[i]) cpu_free(b->cpus[i]);
     if (b->sh) cpu_shared_free(b->sh);
     psci_free(b->psci);
+    gic_free(b->gic);
     pl011_free(b->uart);
     pl031_free(b->rtc);
     if (b->bus) bus_free(b->bus);

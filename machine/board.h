@@ -25,7 +25,8 @@ struct board {
     struct boot_layout bl;
     void *dtb;
     size_t dtb_size;
-    uint64_t spi_level[4];     /* interrupt inputs until a GIC is attached (INTID 32..287) */
+    struct gic *gic;
+    uint64_t idle_skips;       /* times virtual time jumped to a timer event (all vCPUs idle) */
     unsigned resets;
     double wall_start;
 };
