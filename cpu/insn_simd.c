@@ -244,6 +244,10 @@ static bool dec_3same(const struct cpu *c, struct dinsn *d, uint32_t insn, bool 
     d->sz = (uint8_t)size;
     d->b = scalar;
     if (!scalar && size == 3 && !q && opc != 3) return false;
+    /* size = 11 is reserved for the halving, max/min and absolute-difference groups (C7.2
+     * SHADD ... UABA: "size == '11' is RESERVED"). */
+    if (!scalar && size == 3 && (opc == 0x00 || opc == 0x02 || opc == 0x04 || (opc >= 0x0c && opc <= 0x0f)))
+        return false;
     const exec_fn *tab = NULL;
     int g = -1;
     switch (opc) {
@@ -287,6 +291,8 @@ static bool dec_3same(const struct cpu *c, struct dinsn *d, uint32_t insn, bool 
     }
     if (scalar) {
         /* Scalar three-same: saturating ops and shifts for any size; the rest are D only. */
+        /* SSHL/USHL and SRSHL/URSHL (scalar) exist only for size = 11. */
+        if ((opc == 0x08 || opc == 0x0a) && size != 3) return false;
         bool any = g >= 0 || opc == 0x16;
         if (g == G_PMUL) return false;
         if (!any && size != 3) return false;

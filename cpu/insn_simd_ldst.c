@@ -183,14 +183,38 @@ static inline void ldst_post(struct cpu *c, const struct dinsn *d, uint64_t addr
     if (d->imm & 1) c->x[d->rn] = addr + (d->rm == REG_ZR ? total : c->x[d->rm]);
 }
 
+/* The architecture makes each element a separate access (LD1-LD4/ST1-ST4 pseudocode), so an
+ * element-aligned structure on Device memory must not take an Alignment fault. Doubleword
+ * chunks are used when the address allows them (the common, fast case); otherwise the transfer
+ * is made element by element. */
+static bool vmulti_read(struct cpu *c, const struct dinsn *d, uint64_t addr, unsigned total, uint8_t *buf)
+{
+    unsigned step = (addr & 7) ? 1u << d->sz : 8;
+    for (unsigned i = 0; i < total; i += step) {
+        uint64_t v;
+        if (!mem_read(c, d, addr + i, step, &v)) return false;
+        memcpy(buf + i, &v, step);
+    }
+    return true;
+}
+static bool vmulti_write(struct cpu *c, const struct dinsn *d, uint64_t addr, unsigned total, const uint8_t *buf)
+{
+    unsigned step = (addr & 7) ? 1u << d->sz : 8;
+    for (unsigned i = 0; i < total; i += step) {
+        uint64_t v = 0;
+        memcpy(&v, buf + i, step);
+        if (!mem_write(c, d, addr + i, step, v)) return false;
+    }
+    return true;
+}
+
 static const struct dinsn *exec_ldn_multi(struct cpu *c, const struct dinsn *d)
 {
     FP_CHECK();
     uint64_t addr = c->x[d->rn];
     unsigned total = ldst_total(d), regbytes = d->ra ? 16 : 8;
     union { uint64_t q[8]; uint8_t b[64]; } buf;
-    for (unsigned i = 0; i < total / 8; i++)
-        if (!mem_read(c, d, addr + 8 * i, 8, &buf.q[i])) return NULL;
+    if (!vmulti_read(c, d, addr, total, buf.b)) return NULL;
     unsigned selem = d->a, nreg = selem * d->b, eb = 1u << d->sz;
     union vreg t[4];
     if (selem == 1) {
@@ -226,8 +250,7 @@ static const struct dinsn *exec_stn_multi(struct cpu *c, const struct dinsn *d)
             for (unsigned s = 0; s < selem; s++)
                 memcpy(buf.b + (e * selem + s) * eb, c->v[(d->rd + s) & 31].b + e * eb, eb);
     }
-    for (unsigned i = 0; i < total / 8; i++)
-        if (!mem_write(c, d, addr + 8 * i, 8, buf.q[i])) return NULL;
+    if (!vmulti_write(c, d, addr, total, buf.b)) return NULL;
     ldst_post(c, d, addr, total);
     return d + 1;
 }

@@ -482,7 +482,9 @@ static const struct sysreg *lookup(uint32_t enc)
         if (sorted[mid]->enc < enc) lo = mid + 1; else hi = mid;
     }
     unsigned op0 = enc >> 14, op1 = (enc >> 11) & 7, crn = (enc >> 7) & 15, crm = (enc >> 3) & 15;
-    if (op0 == 3 && op1 == 0 && crn == 0 && crm >= 1) return &id_raz;
+    /* The unallocated encodings of the ID register space (op0 = 3, op1 = 0, CRn = 0,
+     * CRm = 1..7) read as zero; CRm = 8..15 is not ID space and stays UNDEFINED (D18.1). */
+    if (op0 == 3 && op1 == 0 && crn == 0 && crm >= 1 && crm <= 7) return &id_raz;
     return NULL;
 }
 const struct sysreg *sysreg_find(const struct cpu *c, uint32_t enc)

@@ -389,6 +389,13 @@ static int test_one(struct row *rw, uint32_t insn)
             resync_memory();
             return 0;
         }
+        /* DC ZVA with the MMU off: the memory is Device-nGnRnE, so the architecture gives an
+         * Alignment fault (C5.3 DC ZVA); Unicorn (QEMU 5) zeroes the block. docs/difftest.md. */
+        if (f.k == K_DABT && u.k == K_NONE && (insn & 0xffffffe0u) == 0xd50b7420u) {
+            rw->known++;
+            resync_memory();
+            return 0;
+        }
         why = "exception outcome differs";
     } else if (cmp_gpr && !same_regs(&f.s, &u.s, f.k == K_NONE)) {
         why = "registers differ";
@@ -511,6 +518,16 @@ static int mode_undef(const unsigned *cum, unsigned total)
         }
         /* Not executable one step at a time in Unicorn (WFI/WFE/YIELD, exception generation). */
         if (insn == 0xd503203f || insn == 0xd503205f || insn == 0xd503207f) continue;
+        /* MRS/MSR DBGPRCR_EL1 (op0=2, op1=0, CRn=1, CRm=4, op2=4): an ARMv8.0 debug register
+         * the Cortex-A57 has; Unicorn (QEMU 5) does not implement it. docs/difftest.md. */
+        if ((insn & 0xffdfffe0u) == 0xd5101480u) continue;
+        /* PMEVCNTR4/5_EL0 and PMEVTYPER4/5_EL0: the A57 has six event counters (PMCR_EL0.N = 6),
+         * Unicorn's PMU fewer. */
+        if ((insn & 0xffd00000u) == 0xd5100000u) {
+            uint32_t enc = (insn >> 5) & 0xffff;
+            if (enc == SYSREG_ENC(3,3,14,8,4) || enc == SYSREG_ENC(3,3,14,8,5) ||
+                enc == SYSREG_ENC(3,3,14,12,4) || enc == SYSREG_ENC(3,3,14,12,5)) continue;
+        }
         const char *name = cpu_decode_name(fl, insn);
         struct dt_state in;
         struct dt_mem_info mi;
