@@ -94,8 +94,7 @@ clean:
 # ---- Debian guest (issue 5) -----------------------------------------------------------------
 .PHONY: test-linux bench-boot run-linux
 test-linux: faultline
-	@sh tools/fetch-guest.sh
-	@sh tests/linux/run-linux-suite.sh
+	@sh tests/linux/run-suite.sh
 bench-boot: faultline
 	@sh tools/deps.sh bench
 	@sh tools/fetch-guest.sh

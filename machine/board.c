@@ -96,8 +96,10 @@ struct board *board_create(const struct fl_options *o, struct chardev *chr, char
     b->uart = pl011_new(chr, uart_irq);
     bus_map_mmio(b->bus, "pl011", mk_pa(VIRT_UART), 0x1000, &pl011_mmio_ops, b->uart);
     struct irq_line rtc_irq = { board_irq_set, b, 32 + VIRT_SPI_RTC };
-    /* Fixed epoch: 2024-01-01 00:00:00 UTC — deterministic, never the host clock. */
-    b->rtc = pl031_new(1704067200u, board_now_ns, b, rtc_irq);
+    /* The RTC reads the host's clock once, at boot (an input of the run, like console input;
+     * -rtc base=DATE fixes it), then advances with virtual time only. */
+    b->rtc_base = o->rtc_base >= 0 ? (uint64_t)o->rtc_base : (uint64_t)time(NULL);
+    b->rtc = pl031_new((uint32_t)b->rtc_base, board_now_ns, b, rtc_irq);
     bus_map_mmio(b->bus, "pl031", mk_pa(VIRT_RTC), 0x1000, &pl031_mmio_ops, b->rtc);
 
     b->sh = cpu_shared_new(b->bus);

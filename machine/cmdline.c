@@ -58,6 +58,9 @@ void fl_print_help(void *fp)
 "  -icount-limit N     stop after N instructions (all vCPUs), exit status 3\n"
 "  -quantum N          instructions per vCPU turn in the round-robin (default 10000)\n"
 "  -seed N             seed for /chosen kaslr-seed and rng-seed (default 0)\n"
+"  -rtc base=utc|DATE  PL031 RTC start: host UTC time at boot (default, an input of the run)\n"
+"                      or a fixed DATE (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS, UTC) for\n"
+"                      reproducible guest dates; the RTC then advances with virtual time\n"
 "  -summary|-no-summary  print (default) or not the statistics summary at exit\n"
 "  -h|--help, --version\n"
 "\n"
@@ -175,6 +178,37 @@ static int parse_smp(const char *arg, struct fl_options *o, char *err, size_t er
     return 0;
 }
 
+/* -rtc base=utc|localtime|YYYY-MM-DD[THH:MM[:SS]][,clock=vm] (QEMU's spelling; the RTC
+ * always runs on virtual time, so clock=vm is the only clock). */
+static int parse_rtc(const char *v, struct fl_options *o, char *err, size_t errlen)
+{
+    char buf[128];
+    snprintf(buf, sizeof buf, "%s", v);
+    for (char *tok = strtok(buf, ","); tok; tok = strtok(NULL, ",")) {
+        if (!strncmp(tok, "base=", 5)) {
+            const char *b = tok + 5;
+            if (!strcmp(b, "utc") || !strcmp(b, "localtime")) { o->rtc_base = -1; continue; }
+            unsigned Y, M, D, h = 0, m = 0, sec = 0;
+            int n = sscanf(b, "%4u-%2u-%2uT%2u:%2u:%2u", &Y, &M, &D, &h, &m, &sec);
+            if (n != 3 && n != 5 && n != 6) FAIL("-rtc %s: base must be utc or YYYY-MM-DD[THH:MM[:SS]]", v);
+            if (Y < 1970 || Y > 2099 || !M || M > 12 || !D || D > 31 || h > 23 || m > 59 || sec > 59)
+                FAIL("-rtc %s: date out of range", v);
+            /* days since 1970-01-01 (proleptic Gregorian, UTC) */
+            static const unsigned cum[12] = { 0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334 };
+            unsigned y = Y - 1970, leaps = (Y - 1 - 1968) / 4 - (Y - 1 - 1900) / 100 + (Y - 1 - 1600) / 400;
+            uint64_t days = (uint64_t)y * 365 + leaps + cum[M - 1] + D - 1;
+            bool leap = (Y % 4 == 0 && Y % 100 != 0) || Y % 400 == 0;
+            if (leap && M > 2) days++;
+            o->rtc_base = (int64_t)(days * 86400 + h * 3600 + m * 60 + sec);
+        } else if (!strcmp(tok, "clock=vm")) {
+            continue;
+        } else {
+            FAIL("-rtc %s: unknown option '%s' (base=utc|DATE, clock=vm)", v, tok);
+        }
+    }
+    return 0;
+}
+
 int fl_parse_args(int argc, char **argv, struct fl_options *o, char *err, size_t errlen)
 {
     memset(o, 0, sizeof *o);
@@ -183,6 +217,7 @@ int fl_parse_args(int argc, char **argv, struct fl_options *o, char *err, size_t
     o->gic_version = 2;
     o->cpu_profile = CPU_PROFILE_CORTEX_A57;
     o->summary = true;
+    o->rtc_base = -1;                  /* host UTC time at boot, as QEMU -rtc base=utc */
     o->quantum = 10000;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -201,7 +236,7 @@ int fl_parse_args(int argc, char **argv, struct fl_options *o, char *err, size_t
         /* options with one argument */
         static const char *const with_arg[] = {
             "M", "machine", "cpu", "m", "smp", "kernel", "initrd", "append", "dtb", "serial",
-            "d", "D", "gdb", "icount-limit", "quantum", "seed", NULL };
+            "d", "D", "gdb", "icount-limit", "quantum", "seed", "rtc", NULL };
         int k;
         for (k = 0; with_arg[k]; k++) if (!strcmp(opt, with_arg[k])) break;
         if (!with_arg[k]) FAIL("%s: unknown option (see --help)", argv[i]);
@@ -243,6 +278,8 @@ int fl_parse_args(int argc, char **argv, struct fl_options *o, char *err, size_t
                 FAIL("-quantum %s: expected an instruction count between 1 and 1000000000", v);
         } else if (!strcmp(opt, "seed")) {
             if (parse_u64(v, &o->seed) < 0) FAIL("-seed %s: expected a number", v);
+        } else if (!strcmp(opt, "rtc")) {
+            if (parse_rtc(v, o, err, errlen) < 0) return -1;
         }
     }
     if (!o->kernel && !o->dumpdtb) FAIL("-kernel: no kernel given (faultline has no firmware; see --help)");
