@@ -14,6 +14,7 @@
 #include <time.h>
 #include "machine/board.h"
 #include "gic/gic.h"
+#include "machine/gdbstub.h"
 
 static double wall_now(void)
 {
@@ -115,6 +116,15 @@ struct board *board_create(const struct fl_options *o, struct chardev *chr, char
         b->cpus[i] = cpu_new(b->sh, &cfg, &hooks);
         if (!b->cpus[i]) { snprintf(err, errlen, "-smp: cannot create vCPU %u", i); board_free(b); return NULL; }
     }
+    if (o->gdb && !o->dumpdtb) {
+        char gerr[160];
+        b->gdb = gdbstub_listen(o->gdb, b->cpus, b->ncpus, gerr, sizeof gerr);
+        if (!b->gdb) {
+            snprintf(err, errlen, "-gdb %s: %s", o->gdb, gerr);
+            board_free(b);
+            return NULL;
+        }
+    }
     return b;
 }
 
@@ -199,9 +209,34 @@ static uint64_t next_timer_event(struct board *b)
     return next;
 }
 
+/* The debugger stops the whole machine: nothing runs (and virtual time stands still) until it
+ * resumes. Returns -1 to go on, or an exit status. */
+static int gdb_stop(struct board *b, struct cpu *c, int sig)
+{
+    switch (gdbstub_stopped(b->gdb, c, sig)) {
+    case GDB_KILL:
+        fprintf(stderr, "faultline: killed by the debugger\n");
+        return EXIT_GUEST_OFF;
+    case GDB_DETACH:
+        for (unsigned i = 0; i < b->ncpus; i++) cpu_set_single_step(b->cpus[i], false);
+        return -1;
+    default:
+        return -1;
+    }
+}
+
 int board_run(struct board *b)
 {
     const struct fl_options *o = b->o;
+    if (b->gdb && o->gdb_wait) {
+        fprintf(stderr, "faultline: waiting for gdb on %s (-S)\n", o->gdb);
+        if (gdbstub_accept(b->gdb) < 0) {
+            fprintf(stderr, "faultline: -gdb %s: accept failed\n", o->gdb);
+            return EXIT_HOST_ERROR;
+        }
+        int st = gdb_stop(b, b->cpus[0], -1);
+        if (st >= 0) return st;
+    }
     for (;;) {
         bool progressed = false, all_halted = true;
         for (unsigned i = 0; i < b->ncpus; i++) {
@@ -225,6 +260,11 @@ int board_run(struct board *b)
             uint64_t before = cpu_icount(c);
             enum cpu_exit r = cpu_run(c, budget);
             cpu_timer_update(c);
+            if (r == CPU_EXIT_DEBUG && b->gdb) {
+                int st = gdb_stop(b, c, 5);             /* SIGTRAP */
+                if (st >= 0) return st;
+                progressed = true;
+            }
             if (cpu_icount(c) != before || r == CPU_EXIT_BUDGET) progressed = true;
             switch (psci_take_request(b->psci)) {
             case PSCI_REQ_SYSTEM_OFF:
@@ -257,6 +297,14 @@ int board_run(struct board *b)
             if (!cpu_is_halted(b->cpus[i]) && cpu_cycles(b->cpus[i]) < now) advance_to(b->cpus[i], now);
         chardev_poll(b->chr, 0);
         if (chardev_quit_requested(b->chr)) return EXIT_GUEST_OFF;
+        if (b->gdb) {
+            /* A debugger connecting, or its Ctrl-C, stops the machine (as QEMU's gdbstub). */
+            int sig = gdbstub_poll_accept(b->gdb) ? -1 : gdbstub_poll_interrupt(b->gdb) ? 2 : 0;
+            if (sig) {
+                int st = gdb_stop(b, b->cpus[0], sig);
+                if (st >= 0) return st;
+            }
+        }
         if (progressed) continue;
         if (all_halted) {
             fprintf(stderr, "faultline: guest stopped: every vCPU is powered off (PSCI CPU_OFF) and nothing can power one on\n");
@@ -332,6 +380,7 @@ void board_free(struct board *b)
     if (b->sh) cpu_shared_free(b->sh);
     psci_free(b->psci);
     gic_free(b->gic);
+    gdbstub_free(b->gdb);
     pl011_free(b->uart);
     pl031_free(b->rtc);
     if (b->bus) bus_free(b->bus);

@@ -57,6 +57,9 @@ void fl_print_help(void *fp)
 "faultline options:\n"
 "  -icount-limit N     stop after N instructions (all vCPUs), exit status 3\n"
 "  -quantum N          instructions per vCPU turn in the round-robin (default 10000)\n"
+"  -gdb tcp::PORT      gdb remote stub on localhost:PORT (tcp:HOST:PORT to choose the address)\n"
+"  -s                  shorthand for -gdb tcp::1234\n"
+"  -S                  do not start the guest until gdb connects and continues\n"
 "  -seed N             seed for /chosen kaslr-seed and rng-seed (default 0)\n"
 "  -rtc base=utc|DATE  PL031 RTC start: host UTC time at boot (default, an input of the run)\n"
 "                      or a fixed DATE (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS, UTC) for\n"
@@ -64,7 +67,7 @@ void fl_print_help(void *fp)
 "  -summary|-no-summary  print (default) or not the statistics summary at exit\n"
 "  -h|--help, --version\n"
 "\n"
-"Not implemented yet: -s/-gdb (gdb stub), -S, the monitor (C-a c).\n"
+"Not implemented yet: the monitor (C-a c).\n"
 "Exit status: 0 guest powered off (PSCI SYSTEM_OFF, or SYSTEM_RESET with -no-reboot) or C-a x;\n"
 "1 bad option or host error; 2 guest can never make progress; 3 -icount-limit reached.\n");
 }
@@ -231,8 +234,8 @@ int fl_parse_args(int argc, char **argv, struct fl_options *o, char *err, size_t
         if (!strcmp(opt, "no-reboot")) { o->no_reboot = true; continue; }
         if (!strcmp(opt, "summary")) { o->summary = true; continue; }
         if (!strcmp(opt, "no-summary")) { o->summary = false; continue; }
-        if (!strcmp(opt, "s")) FAIL("-s: the gdb stub is not implemented yet");
-        if (!strcmp(opt, "S")) FAIL("-S: starting stopped needs the gdb stub or monitor, which are not implemented yet");
+        if (!strcmp(opt, "s")) { o->gdb = "tcp::1234"; continue; }
+        if (!strcmp(opt, "S")) { o->gdb_wait = true; continue; }
         /* options with one argument */
         static const char *const with_arg[] = {
             "M", "machine", "cpu", "m", "smp", "kernel", "initrd", "append", "dtb", "serial",
@@ -269,7 +272,7 @@ int fl_parse_args(int argc, char **argv, struct fl_options *o, char *err, size_t
             if (parse_log(v, o, err, errlen) < 0) return -1;
             if (o->action == FL_LIST) return 0;
         } else if (!strcmp(opt, "D")) o->logfile = v;
-        else if (!strcmp(opt, "gdb")) FAIL("-gdb %s: the gdb stub is not implemented yet", v);
+        else if (!strcmp(opt, "gdb")) o->gdb = v;
         else if (!strcmp(opt, "icount-limit")) {
             if (parse_u64(v, &o->icount_limit) < 0 || !o->icount_limit)
                 FAIL("-icount-limit %s: expected a positive instruction count", v);
@@ -283,6 +286,7 @@ int fl_parse_args(int argc, char **argv, struct fl_options *o, char *err, size_t
         }
     }
     if (!o->kernel && !o->dumpdtb) FAIL("-kernel: no kernel given (faultline has no firmware; see --help)");
+    if (o->gdb_wait && !o->gdb) FAIL("-S: starting stopped needs a debugger: add -s or -gdb tcp::PORT");
     if (o->initrd && !o->kernel) FAIL("-initrd: needs -kernel");
     return 0;
 }

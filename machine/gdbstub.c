@@ -475,3 +475,11 @@ bool gdbstub_poll_interrupt(struct gdbstub *g)
     if (ch == 0x03) { (void)read(g->fd, &ch, 1); return true; }
     return false;
 }
+
+bool gdbstub_poll_accept(struct gdbstub *g)
+{
+    if (!g || g->fd >= 0) return false;
+    struct pollfd pfd = { .fd = g->lfd, .events = POLLIN };
+    if (poll(&pfd, 1, 0) <= 0) return false;
+    return gdbstub_accept(g) == 0;
+}

@@ -21,5 +21,7 @@ enum gdb_action gdbstub_stopped(struct gdbstub *g, struct cpu *c, int sig);
 /* While running: true if the debugger sent an interrupt (Ctrl-C). Non-blocking. */
 bool gdbstub_poll_interrupt(struct gdbstub *g);
 bool gdbstub_connected(const struct gdbstub *g);
+/* Accept a debugger that is waiting to connect, without blocking. True if one connected. */
+bool gdbstub_poll_accept(struct gdbstub *g);
 
 #endif

@@ -213,6 +213,8 @@ struct fl_options {
     uint64_t quantum;                    /* instructions per vCPU turn */
     uint64_t seed;                       /* -seed: kaslr-seed / rng-seed */
     int64_t rtc_base;                    /* -rtc base=: Unix time at boot; -1 = host time */
+    const char *gdb;                     /* -gdb tcp::PORT (-s = tcp::1234), NULL: no stub */
+    bool gdb_wait;                       /* -S: stopped at the first instruction until gdb continues */
 };
 /* 0 ok; -1 with err = "what: why" (print as "faultline: <err>", exit 1). */
 int fl_parse_args(int argc, char **argv, struct fl_options *o, char *err, size_t errlen);
