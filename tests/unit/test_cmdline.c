@@ -73,6 +73,24 @@ static void test_sizes(void **st)
     assert_int_equal(fl_parse_size("-5", &v), -1);
 }
 
+static void test_gdb_rtc(void **st)
+{
+    assert_int_equal(PARSE("-kernel", "k", "-s"), 0);
+    assert_string_equal(o.gdb, "tcp::1234");
+    assert_false(o.gdb_wait);
+    assert_int_equal(PARSE("-kernel", "k", "-gdb", "tcp::5555", "-S"), 0);
+    assert_string_equal(o.gdb, "tcp::5555");
+    assert_true(o.gdb_wait);
+    assert_int_equal(PARSE("-kernel", "k"), 0);
+    assert_int_equal(o.rtc_base, -1);                         /* host time at boot */
+    assert_int_equal(PARSE("-kernel", "k", "-rtc", "base=2024-01-01"), 0);
+    assert_int_equal(o.rtc_base, 1704067200);
+    assert_int_equal(PARSE("-kernel", "k", "-rtc", "base=2024-02-29T12:30:15,clock=vm"), 0);
+    assert_int_equal(o.rtc_base, 1709209815);
+    assert_int_equal(PARSE("-kernel", "k", "-rtc", "base=utc"), 0);
+    assert_int_equal(o.rtc_base, -1);
+}
+
 static void expect_err(int rc, const char *needle)
 {
     assert_int_equal(rc, -1);
@@ -93,8 +111,10 @@ static void test_errors(void **st)
     expect_err(PARSE("-kernel", "k", "-M", "virt,gic-version=4"), "gic-version=4");
     expect_err(PARSE("-kernel", "k", "-M", "virt,iommu=smmuv3"), "unknown machine property 'iommu'");
     expect_err(PARSE("-kernel", "k", "-d", "in_asm,foo"), "unknown log item 'foo' (valid: in_asm, int, mmu, guest_errors)");
-    expect_err(PARSE("-kernel", "k", "-s"), "not implemented yet");
-    expect_err(PARSE("-kernel", "k", "-gdb", "tcp::1234"), "not implemented yet");
+    expect_err(PARSE("-kernel", "k", "-S"), "needs a debugger");
+    expect_err(PARSE("-kernel", "k", "-rtc", "base=yesterday"), "base must be");
+    expect_err(PARSE("-kernel", "k", "-rtc", "base=2024-13-01"), "out of range");
+    expect_err(PARSE("-kernel", "k", "-rtc", "drift=slew"), "unknown option");
     expect_err(PARSE("-kernel", "k", "-icount-limit", "x"), "-icount-limit x");
     expect_err(PARSE("-m", "256"), "no kernel given");
     expect_err(PARSE("-kernel", "k", "stray"), "stray: unexpected argument");
@@ -105,7 +125,7 @@ int main(void)
 {
     const struct CMUnitTest t[] = {
         cmocka_unit_test(test_typical_line), cmocka_unit_test(test_defaults_and_spellings),
-        cmocka_unit_test(test_sizes), cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_sizes), cmocka_unit_test(test_errors), cmocka_unit_test(test_gdb_rtc),
     };
     return cmocka_run_group_tests(t, NULL, NULL);
 }
