@@ -363,12 +363,12 @@ void board_print_summary(struct board *b, FILE *f)
                 else n += (size_t)snprintf(ebuf + n, sizeof ebuf - n, " EC0x%02x=%llu", ec, (unsigned long long)st->exceptions_by_ec[ec]);
             }
         }
-        fprintf(f, "cpu%u: %llu insns, %llu cycles, irqs %llu, exceptions %llu%s%s\n", i,
+        fprintf(f, "cpu%u: %llu instructions, %llu cycles, irqs %llu, exceptions %llu%s%s\n", i,
                 (unsigned long long)ic, (unsigned long long)cy, (unsigned long long)st->irqs,
                 (unsigned long long)exc, exc ? ":" : "", ebuf);
         tot_i += ic; tot_c += cy; tot_irq += st->irqs; tot_exc += exc;
     }
-    fprintf(f, "total: %llu insns, %llu cycles, irqs %llu, exceptions %llu, wall %.3f s, %.1f MIPS\n",
+    fprintf(f, "total: %llu instructions, %llu cycles, irqs %llu, exceptions %llu, wall %.3f s, %.1f MIPS\n",
             (unsigned long long)tot_i, (unsigned long long)tot_c, (unsigned long long)tot_irq,
             (unsigned long long)tot_exc, wall, wall > 0 ? tot_i / wall / 1e6 : 0.0);
 }
