@@ -21,7 +21,7 @@ LIB      := $(B)/libfaultline.a
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/unit/%)
 
-.PHONY: all deps debug asan test unit guests diff bench run clean
+.PHONY: all deps debug asan test unit guests diff bench run demo clean
 all: deps faultline
 
 include tools/Makefile.inc
@@ -82,8 +82,16 @@ bench:
 	@$(MAKE) -s faultline guests
 	@sh tests/bench/run.sh
 
+# The main job: boot Debian's arm64 kernel to an interactive busybox shell (fetched with
+# tools/fetch-guest.sh on first use). Ctrl-A x quits, as in QEMU.
 run:
-	@sh tools/deps.sh build
+	@sh tools/deps.sh guest
+	@$(MAKE) -s faultline
+	@sh tools/run-debian.sh
+
+# The bare-metal demo guest: prints through the PL011 and powers off.
+demo:
+	@sh tools/deps.sh guest
 	@$(MAKE) -s faultline guests
 	./faultline -M virt -nographic -kernel tests/guest/build/demo.elf
 
@@ -99,5 +107,4 @@ bench-boot: faultline
 	@sh tools/deps.sh bench
 	@sh tools/fetch-guest.sh
 	@sh tests/bench/boot.sh
-run-linux: faultline
-	@sh tools/run-debian.sh
+run-linux: run

@@ -314,6 +314,22 @@ int board_run(struct board *b)
         uint64_t next = next_timer_event(b);
         if (next != UINT64_MAX) {
             b->idle_skips++;
+            /* With a person at the console, idle time passes at the speed of the wall clock
+             * (as QEMU's -icount sleep=on): virtual time (1 cycle = 1 ns) may not run ahead of
+             * the time elapsed since boot, so `sleep 1` in the guest takes a second and typed
+             * input lands in the idle period where it happened. Without one (tests, batch
+             * runs) idle time is skipped at once: a deterministic, CPU-free jump. */
+            if (chardev_interactive(b->chr)) {
+                uint64_t wall_ns = (uint64_t)((wall_now() - b->wall_start) * 1e9);
+                if (next > wall_ns) {
+                    uint64_t wait_ms = (next - wall_ns) / 1000000;
+                    if (wait_ms > 1000) wait_ms = 1000;
+                    chardev_poll(b->chr, (int)wait_ms);
+                    if (chardev_quit_requested(b->chr)) return EXIT_GUEST_OFF;
+                    wall_ns = (uint64_t)((wall_now() - b->wall_start) * 1e9);
+                    if (wall_ns < next) next = wall_ns > max_cycles(b) ? wall_ns : max_cycles(b);
+                }
+            }
             for (unsigned i = 0; i < b->ncpus; i++)
                 if (!cpu_is_halted(b->cpus[i])) advance_to(b->cpus[i], next);
             continue;

@@ -232,3 +232,8 @@ bool chardev_input_possible(const struct chardev *c)
 }
 
 bool chardev_quit_requested(const struct chardev *c) { return c && c->quit; }
+
+bool chardev_interactive(const struct chardev *c)
+{
+    return chardev_input_possible(c) && c->in_fd >= 0 && isatty(c->in_fd);
+}

@@ -120,6 +120,7 @@ void chardev_set_input_hook(struct chardev *c,
  * < 0 blocks until input arrives (the board's idle path). Returns bytes read from the host. */
 int chardev_poll(struct chardev *c, int timeout_ms);
 bool chardev_input_possible(const struct chardev *c);  /* could input ever arrive? */
+bool chardev_interactive(const struct chardev *c);     /* input from a terminal (a person) */
 bool chardev_quit_requested(const struct chardev *c);   /* Ctrl-A x */
 /* Feed input as if it came from the host (tests, replay). */
 void chardev_inject(struct chardev *c, const uint8_t *buf, size_t len);
