@@ -17,5 +17,23 @@ for c in ${LINUX_CONFIGS:-2:1 2:2 3:1 3:2}; do
     g=${c%%:*}; n=${c#*:}
     if sh tests/linux/boot-test.sh "$EMU" "$g" "$n"; then pass=$((pass + 1)); else fail=$((fail + 1)); fi
 done
+# Determinism (ARCHITECTURE.md decision 2): two boots with the same inputs (-rtc base= pins the
+# only host input, the RTC's start) retire the same instructions and cycles on every vCPU and
+# print the same console, byte for byte.
+if [ "${LINUX_DETERMINISM:-1}" = 1 ] && [ "$EMU" = ./faultline ]; then
+    d=$(mktemp -d)
+    for r in 1 2; do
+        timeout 300 ./faultline -M virt -m 512M -smp 2 -nographic -no-reboot -rtc base=2024-01-01 \
+            -kernel guest-cache/Image -initrd guest-cache/initramfs.cpio.gz \
+            -append "console=ttyAMA0 faultline.script=boot-test" </dev/null >"$d/con$r" 2>"$d/err$r"
+        grep -E '^cpu[0-9]+: ' "$d/err$r" | sed 's/, irqs.*//' >"$d/cnt$r"
+    done
+    if [ -s "$d/cnt1" ] && cmp -s "$d/cnt1" "$d/cnt2" && cmp -s "$d/con1" "$d/con2" && grep -q BOOT-TEST-DONE "$d/con1"; then
+        echo "PASS: linux/deterministic-smp2 ($(tr '\n' ' ' <"$d/cnt1"))"; pass=$((pass + 1))
+    else
+        echo "FAIL: linux/deterministic-smp2 (runs differ)"; diff "$d/cnt1" "$d/cnt2"; fail=$((fail + 1))
+    fi
+    rm -rf "$d"
+fi
 echo "linux: $pass passed, $fail failed ($EMU)"
 [ "$fail" = 0 ]
