@@ -7,28 +7,6 @@
 #include "gic/gic_internal.h"
 #include "cpu/cpu.h"       /* SYSREG_ENC only: the encodings the CPU forwards */
 
-#define ICC_PMR_EL1      SYSREG_ENC(3, 0, 4, 6, 0)
-#define ICC_IAR0_EL1     SYSREG_ENC(3, 0, 12, 8, 0)
-#define ICC_EOIR0_EL1    SYSREG_ENC(3, 0, 12, 8, 1)
-#define ICC_HPPIR0_EL1   SYSREG_ENC(3, 0, 12, 8, 2)
-#define ICC_BPR0_EL1     SYSREG_ENC(3, 0, 12, 8, 3)
-#define ICC_AP0R0_EL1    SYSREG_ENC(3, 0, 12, 8, 4)
-#define ICC_AP0R3_EL1    SYSREG_ENC(3, 0, 12, 8, 7)
-#define ICC_AP1R0_EL1    SYSREG_ENC(3, 0, 12, 9, 0)
-#define ICC_AP1R3_EL1    SYSREG_ENC(3, 0, 12, 9, 3)
-#define ICC_DIR_EL1      SYSREG_ENC(3, 0, 12, 11, 1)
-#define ICC_RPR_EL1      SYSREG_ENC(3, 0, 12, 11, 3)
-#define ICC_SGI1R_EL1    SYSREG_ENC(3, 0, 12, 11, 5)
-#define ICC_ASGI1R_EL1   SYSREG_ENC(3, 0, 12, 11, 6)
-#define ICC_SGI0R_EL1    SYSREG_ENC(3, 0, 12, 11, 7)
-#define ICC_IAR1_EL1     SYSREG_ENC(3, 0, 12, 12, 0)
-#define ICC_EOIR1_EL1    SYSREG_ENC(3, 0, 12, 12, 1)
-#define ICC_HPPIR1_EL1   SYSREG_ENC(3, 0, 12, 12, 2)
-#define ICC_BPR1_EL1     SYSREG_ENC(3, 0, 12, 12, 3)
-#define ICC_CTLR_EL1     SYSREG_ENC(3, 0, 12, 12, 4)
-#define ICC_SRE_EL1      SYSREG_ENC(3, 0, 12, 12, 5)
-#define ICC_IGRPEN0_EL1  SYSREG_ENC(3, 0, 12, 12, 6)
-#define ICC_IGRPEN1_EL1  SYSREG_ENC(3, 0, 12, 12, 7)
 
 #define ICC_CTLR_CBPR      (1u << 0)
 #define ICC_CTLR_EOImode   (1u << 1)

@@ -21,26 +21,6 @@
 #define VIRQ GIC_LINE_VIRQ
 #define VFIQ GIC_LINE_VFIQ
 
-#define ICC_PMR_EL1      SYSREG_ENC(3, 0, 4, 6, 0)
-#define ICC_IAR0_EL1     SYSREG_ENC(3, 0, 12, 8, 0)
-#define ICC_EOIR0_EL1    SYSREG_ENC(3, 0, 12, 8, 1)
-#define ICC_HPPIR0_EL1   SYSREG_ENC(3, 0, 12, 8, 2)
-#define ICC_BPR0_EL1     SYSREG_ENC(3, 0, 12, 8, 3)
-#define ICC_AP0R0_EL1    SYSREG_ENC(3, 0, 12, 8, 4)
-#define ICC_AP1R0_EL1    SYSREG_ENC(3, 0, 12, 9, 0)
-#define ICC_DIR_EL1      SYSREG_ENC(3, 0, 12, 11, 1)
-#define ICC_RPR_EL1      SYSREG_ENC(3, 0, 12, 11, 3)
-#define ICC_SGI1R_EL1    SYSREG_ENC(3, 0, 12, 11, 5)
-#define ICC_ASGI1R_EL1   SYSREG_ENC(3, 0, 12, 11, 6)
-#define ICC_SGI0R_EL1    SYSREG_ENC(3, 0, 12, 11, 7)
-#define ICC_IAR1_EL1     SYSREG_ENC(3, 0, 12, 12, 0)
-#define ICC_EOIR1_EL1    SYSREG_ENC(3, 0, 12, 12, 1)
-#define ICC_HPPIR1_EL1   SYSREG_ENC(3, 0, 12, 12, 2)
-#define ICC_BPR1_EL1     SYSREG_ENC(3, 0, 12, 12, 3)
-#define ICC_CTLR_EL1     SYSREG_ENC(3, 0, 12, 12, 4)
-#define ICC_SRE_EL1      SYSREG_ENC(3, 0, 12, 12, 5)
-#define ICC_IGRPEN0_EL1  SYSREG_ENC(3, 0, 12, 12, 6)
-#define ICC_IGRPEN1_EL1  SYSREG_ENC(3, 0, 12, 12, 7)
 
 #define ICH_AP0R0_EL2    SYSREG_ENC(3, 4, 12, 8, 0)
 #define ICH_AP0R1_EL2    SYSREG_ENC(3, 4, 12, 8, 1)
