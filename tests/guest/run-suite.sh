@@ -25,7 +25,8 @@ BUILD=tests/guest/build
 # NAME[.bin][:VARIANT]: NAME runs build/NAME.elf; NAME.bin runs the raw image build/NAME.bin;
 # :VARIANT names a machine configuration (see machine_of / extra_of) for guests that run in several.
 ALL="hello hello.bin demo undef extabort alu ldst svc sysreg dtbinfo dtbinfo.bin
- mmu_faults mmu_granules tlbi at_par align el0 timer timer:gic3 gicv2 gicv3 smp smp:gic3 gdb_target"
+ mmu_faults mmu_granules tlbi at_par align el0 timer timer:gic3 gicv2 gicv3 smp smp:gic3 gdb_target
+ discover.bin:v2 discover.bin:v3 discover.bin:v2smp4 discover.bin:v3smp4"
 LIST=${GUESTS:-$ALL}
 mode=${1:-}
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
@@ -35,14 +36,14 @@ dir_of()   { n=${1%%:*}; echo "tests/guest/${n%.bin}"; }
 # Per-guest machine options (the same for faultline and QEMU): -M value, then extra options.
 machine_of() {
     case "$1" in
-    gicv3|*:gic3) echo "virt,gic-version=3" ;;
-    gicv2) echo "virt,gic-version=2" ;;
+    gicv3|*:gic3|*:v3|*:v3smp4) echo "virt,gic-version=3" ;;
+    gicv2|*:v2|*:v2smp4) echo "virt,gic-version=2" ;;
     *) echo "virt" ;;
     esac
 }
 extra_of() {
     case "$1" in
-    smp|smp:*) echo "-smp 4" ;;
+    smp|smp:*|*:*smp4) echo "-smp 4" ;;
     *) echo "" ;;
     esac
 }
