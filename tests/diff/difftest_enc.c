@@ -101,6 +101,14 @@ bool dt_unicorn_aborts(uint32_t insn, bool max_profile)
     if (!max_profile) return false;
     if ((insn & 0x9f60c400) == 0x0e400400 || (insn & 0xdf60c400) == 0x5e400400) return true;
     if ((insn & 0x9f7e0c00) == 0x0e780800 || (insn & 0xdf7e0c00) == 0x5e780800) return true;
+    /* MRS/MSR of the pointer-authentication keys (op0=3, op1=0, CRn=2, CRm=1..3: APIAKeyLo_EL1
+     * ... APGAKeyHi_EL1): Unicorn's max CPU has EL3 with SCR_EL3.APK = 0, so access_pauth
+     * returns CP_ACCESS_TRAP_EL3, and helper_access_check_cp_reg then fails
+     * assert(!arm_is_secure(env) && arm_current_el(env) != 3) (Unicorn runs EL1 Secure). */
+    if ((insn & 0xffdff000) == 0xd5182000) {
+        unsigned crm = (insn >> 8) & 15;
+        if (crm >= 1 && crm <= 3) return true;
+    }
     return false;
 }
 
