@@ -10,7 +10,8 @@
  * compared. The V registers get random values biased to special FP/integer operands, FPCR a
  * random rounding mode, FZ, DN and AHP.
  *
- *   difftest [-p cortex-a57|max] [-n N] [-s SEED] [-r ROW_REGEX] [-v] [-u] [-d DUMPS]
+ *   difftest [-p cortex-a57|max] [-n N] [-s SEED] [-r ROW_REGEX] [-f] [-v] [-u] [-d DUMPS]
+ *     -f   only SIMD&FP rows (op0 = x111 data processing, loads/stores with V = 1)
  *     -u   UNDEFINED agreement: random words (row-shaped, near-miss and uniform) — does
  *          faultline call them UNDEFINED when Unicorn does? */
 #include <capstone.h>
@@ -47,9 +48,9 @@ static struct {
     enum cpu_profile profile;
     uint64_t n, seed;
     const char *row_re;
-    bool verbose, undef_mode;
+    bool verbose, undef_mode, fp_only;
     unsigned dumps;
-} opt = { CPU_PROFILE_CORTEX_A57, 200000, 1, NULL, false, false, 3 };
+} opt = { CPU_PROFILE_CORTEX_A57, 200000, 1, NULL, false, false, false, 3 };
 
 struct row {
     const char *name;
@@ -527,9 +528,13 @@ static int mode_compare(const unsigned *cum, unsigned total)
     for (unsigned g = 0; g < NGROUPS; g++)
         if (group_tested[g]) printf("  %s %llu/%llu", groups[g], (unsigned long long)group_mism[g], (unsigned long long)group_tested[g]);
     printf("  (mismatched/tested)\n");
-    const char *pn = cpu_profile_name(opt.profile);
-    if (mismatches) printf("FAIL: diff/%s (%llu mismatches)\n", pn, (unsigned long long)mismatches);
-    else printf("PASS: diff/%s\n", pn);
+    const char *pn = cpu_profile_name(opt.profile), *tn = opt.fp_only ? "diff-fp" : "diff";
+    uint64_t fp_tested = group_tested[group_index("ldst-fp")] + group_tested[group_index("simd-fp")];
+    printf("NOTE: %llu SIMD&FP instructions compared (%llu data processing, %llu loads/stores)\n",
+           (unsigned long long)fp_tested, (unsigned long long)group_tested[group_index("simd-fp")],
+           (unsigned long long)group_tested[group_index("ldst-fp")]);
+    if (mismatches) printf("FAIL: %s/%s (%llu mismatches)\n", tn, pn, (unsigned long long)mismatches);
+    else printf("PASS: %s/%s\n", tn, pn);
     return mismatches ? 1 : 0;
 }
 
@@ -606,20 +611,29 @@ static int mode_undef(const unsigned *cum, unsigned total)
     return bad ? 1 : 0;
 }
 
+/* A SIMD&FP row by its fixed bits (C4.1): data processing with op0 = x111, or a load/store
+ * (op0 = x1x0) with V (bit 26) = 1. */
+static bool simd_fp_row(uint32_t mask, uint32_t value)
+{
+    if ((mask & 0x0e000000) == 0x0e000000 && (value & 0x0e000000) == 0x0e000000) return true;
+    return (mask & 0x0e000000) == 0x0e000000 && (value & 0x0e000000) == 0x0c000000;
+}
+
 int main(int argc, char **argv)
 {
     int ch;
-    while ((ch = getopt(argc, argv, "p:n:s:r:vud:")) != -1) {
+    while ((ch = getopt(argc, argv, "p:n:s:r:fvud:")) != -1) {
         switch (ch) {
         case 'p': if (cpu_profile_parse(optarg, &opt.profile)) die(optarg, "unknown -p profile"); break;
         case 'n': opt.n = strtoull(optarg, NULL, 0); break;
         case 's': opt.seed = strtoull(optarg, NULL, 0); break;
         case 'r': opt.row_re = optarg; break;
+        case 'f': opt.fp_only = true; break;
         case 'v': opt.verbose = true; break;
         case 'u': opt.undef_mode = true; break;
         case 'd': opt.dumps = (unsigned)strtoul(optarg, NULL, 0); break;
         default:
-            fprintf(stderr, "usage: %s [-p cortex-a57|max] [-n N] [-s SEED] [-r ROW_REGEX] [-v] [-u] [-d DUMPS]\n", argv[0]);
+            fprintf(stderr, "usage: %s [-p cortex-a57|max] [-n N] [-s SEED] [-r ROW_REGEX] [-f] [-v] [-u] [-d DUMPS]\n", argv[0]);
             return 2;
         }
     }
@@ -635,7 +649,7 @@ int main(int argc, char **argv)
         struct row *r = &rows[i];
         r->name = a64_pattern_row(i, &r->mask, &r->value);
         name_put(r->name, i);
-        r->selected = !opt.row_re || !regexec(&re, r->name, 0, NULL, 0);
+        r->selected = (!opt.row_re || !regexec(&re, r->name, 0, NULL, 0)) && (!opt.fp_only || simd_fp_row(r->mask, r->value));
         /* Rows with more free bits get more tests, but a fully fixed row still gets some. */
         r->weight = r->selected ? 4 + (unsigned)__builtin_popcount(~r->mask) : 0;
         total += r->weight;
@@ -643,8 +657,9 @@ int main(int argc, char **argv)
     }
     if (!total) die("difftest", "no decode-table row matches -r");
 
-    printf("difftest: profile %s, %llu instructions, seed %llu, %u rows, %s mode\n", cpu_profile_name(opt.profile),
-           (unsigned long long)opt.n, (unsigned long long)opt.seed, nrows, opt.undef_mode ? "UNDEFINED" : "compare");
+    printf("difftest: profile %s, %llu instructions, seed %llu, %u rows%s, %s mode\n", cpu_profile_name(opt.profile),
+           (unsigned long long)opt.n, (unsigned long long)opt.seed, nrows, opt.fp_only ? " (SIMD&FP only)" : "",
+           opt.undef_mode ? "UNDEFINED" : "compare");
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     int rc = opt.undef_mode ? mode_undef(cum, total) : mode_compare(cum, total);
