@@ -10,8 +10,9 @@
  * compared. The V registers get random values biased to special FP/integer operands, FPCR a
  * random rounding mode, FZ, DN and AHP.
  *
- *   difftest [-p cortex-a57|max] [-n N] [-s SEED] [-r ROW_REGEX] [-f] [-v] [-u] [-d DUMPS]
+ *   difftest [-p cortex-a57|max] [-n N] [-s SEED] [-r ROW_REGEX] [-f] [-c] [-v] [-u] [-d DUMPS]
  *     -f   only SIMD&FP rows (op0 = x111 data processing, loads/stores with V = 1)
+ *     -c   coverage: how many tested instructions per mnemonic (capstone), at the end
  *     -u   UNDEFINED agreement: random words (row-shaped, near-miss and uniform) — does
  *          faultline call them UNDEFINED when Unicorn does? */
 #include <capstone.h>
@@ -48,9 +49,9 @@ static struct {
     enum cpu_profile profile;
     uint64_t n, seed;
     const char *row_re;
-    bool verbose, undef_mode, fp_only;
+    bool verbose, undef_mode, fp_only, coverage;
     unsigned dumps;
-} opt = { CPU_PROFILE_CORTEX_A57, 200000, 1, NULL, false, false, false, 3 };
+} opt = { CPU_PROFILE_CORTEX_A57, 200000, 1, NULL, false, false, false, false, 3 };
 
 struct row {
     const char *name;
@@ -459,6 +460,29 @@ static int test_one(struct row *rw, uint32_t insn)
 
 /* ---------------------------------------------------------------- modes */
 
+/* -c: tested instructions per capstone mnemonic. */
+#define MN_MAX 1024
+static struct { char name[32]; uint64_t n, mism; } mn[MN_MAX];
+static unsigned nmn;
+static void count_mnemonic(uint32_t insn, bool mism)
+{
+    cs_insn *ci;
+    char m[32] = "(invalid)";
+    if (cs && cs_disasm(cs, (const uint8_t *)&insn, 4, 0, 1, &ci) == 1) {
+        snprintf(m, sizeof m, "%s", ci->mnemonic);
+        cs_free(ci, 1);
+    }
+    unsigned i = 0;
+    while (i < nmn && strcmp(mn[i].name, m)) i++;
+    if (i == nmn) {
+        if (nmn == MN_MAX) return;
+        memcpy(mn[nmn++].name, m, sizeof m);
+    }
+    mn[i].n++;
+    mn[i].mism += mism;
+}
+static int mn_cmp(const void *a, const void *b) { return strcmp((const char *)a, (const char *)b); }
+
 static unsigned pick_row(const unsigned *cum, unsigned total)
 {
     unsigned x = (unsigned)dt_below(&rng, total), lo = 0, hi = nrows;
@@ -514,6 +538,14 @@ static int mode_compare(const unsigned *cum, unsigned total)
         group_tested[g] += rw->tested - before;
         group_mism[g] += (unsigned)m;
         mismatches += (unsigned)m;
+        if (opt.coverage && rw->tested != before) count_mnemonic(insn, m);
+    }
+    if (opt.coverage) {
+        qsort(mn, nmn, sizeof *mn, mn_cmp);
+        printf("\ncoverage: %u mnemonics (tested/mismatched)\n", nmn);
+        for (unsigned i = 0; i < nmn; i++)
+            printf("%-10s %8llu/%llu%s", mn[i].name, (unsigned long long)mn[i].n, (unsigned long long)mn[i].mism,
+                   i % 4 == 3 || i + 1 == nmn ? "\n" : "  ");
     }
     printf("\n%-20s %9s %9s %7s %7s %7s %7s\n", "row", "tested", "mismatch", "known", "unpred", "excl", "no-enc");
     for (unsigned i = 0; i < nrows; i++) {
@@ -622,18 +654,19 @@ static bool simd_fp_row(uint32_t mask, uint32_t value)
 int main(int argc, char **argv)
 {
     int ch;
-    while ((ch = getopt(argc, argv, "p:n:s:r:fvud:")) != -1) {
+    while ((ch = getopt(argc, argv, "p:n:s:r:fcvud:")) != -1) {
         switch (ch) {
         case 'p': if (cpu_profile_parse(optarg, &opt.profile)) die(optarg, "unknown -p profile"); break;
         case 'n': opt.n = strtoull(optarg, NULL, 0); break;
         case 's': opt.seed = strtoull(optarg, NULL, 0); break;
         case 'r': opt.row_re = optarg; break;
         case 'f': opt.fp_only = true; break;
+        case 'c': opt.coverage = true; break;
         case 'v': opt.verbose = true; break;
         case 'u': opt.undef_mode = true; break;
         case 'd': opt.dumps = (unsigned)strtoul(optarg, NULL, 0); break;
         default:
-            fprintf(stderr, "usage: %s [-p cortex-a57|max] [-n N] [-s SEED] [-r ROW_REGEX] [-f] [-v] [-u] [-d DUMPS]\n", argv[0]);
+            fprintf(stderr, "usage: %s [-p cortex-a57|max] [-n N] [-s SEED] [-r ROW_REGEX] [-f] [-c] [-v] [-u] [-d DUMPS]\n", argv[0]);
             return 2;
         }
     }
