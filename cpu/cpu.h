@@ -108,6 +108,15 @@ void cpu_set_nzcv(struct cpu *c, uint32_t nzcv);
 uint64_t cpu_get_pstate(const struct cpu *c);         /* SPSR layout: NZCV, DAIF, EL, SP, ... */
 void cpu_set_pstate(struct cpu *c, uint64_t spsr_layout);
 unsigned cpu_current_el(const struct cpu *c);
+/* SIMD&FP state (cpu/fp_state.c). V registers as 16 bytes, lane 0 first (little-endian);
+ * n = 0..31. FPCR/FPSR setters keep only the bits MSR can write (AHP DN FZ RMode; NZCV QC
+ * IDC IXC UFC OFC DZC IOC). No CPACR_EL1.FPEN check: debugger/test access. */
+void cpu_get_v(const struct cpu *c, unsigned n, uint8_t out[16]);
+void cpu_set_v(struct cpu *c, unsigned n, const uint8_t in[16]);
+uint32_t cpu_get_fpcr(const struct cpu *c);
+uint32_t cpu_get_fpsr(const struct cpu *c);
+void cpu_set_fpcr(struct cpu *c, uint32_t fpcr);
+void cpu_set_fpsr(struct cpu *c, uint32_t fpsr);
 /* System register by MRS/MSR encoding (op0:op1:CRn:CRm:op2 packed as in sysreg_enc()). Returns
  * false if the register does not exist. Debug access: no traps, no side effects on reads. */
 #define SYSREG_ENC(op0, op1, crn, crm, op2) \

@@ -5,10 +5,14 @@
  * The tester iterates faultline's own decode tables (a64_pattern_row): every row gets random
  * encodings (its fixed bits, random field bits), so rows added by the instruction-set work are
  * covered without touching this file. Each encoding runs from the same random state in both
- * emulators at EL1 with the MMU off; X0-X30, SP, PC, NZCV, every byte of the 64 KiB RAM and
- * "did it take an exception, and which kind" are compared.
+ * emulators at EL1 with the MMU off; X0-X30, SP, PC, NZCV, V0-V31 (128 bits each), FPCR,
+ * FPSR, every byte of the 64 KiB RAM and "did it take an exception, and which kind" are
+ * compared. The V registers get random values biased to special FP/integer operands, FPCR a
+ * random rounding mode, FZ, DN and AHP.
  *
- *   difftest [-p cortex-a57|max] [-n N] [-s SEED] [-r ROW_REGEX] [-v] [-u] [-d DUMPS]
+ *   difftest [-p cortex-a57|max] [-n N] [-s SEED] [-r ROW_REGEX] [-f] [-c] [-v] [-u] [-d DUMPS]
+ *     -f   only SIMD&FP rows (op0 = x111 data processing, loads/stores with V = 1)
+ *     -c   coverage: how many tested instructions per mnemonic (capstone), at the end
  *     -u   UNDEFINED agreement: random words (row-shaped, near-miss and uniform) — does
  *          faultline call them UNDEFINED when Unicorn does? */
 #include <capstone.h>
@@ -45,16 +49,16 @@ static struct {
     enum cpu_profile profile;
     uint64_t n, seed;
     const char *row_re;
-    bool verbose, undef_mode;
+    bool verbose, undef_mode, fp_only, coverage;
     unsigned dumps;
-} opt = { CPU_PROFILE_CORTEX_A57, 200000, 1, NULL, false, false, 3 };
+} opt = { CPU_PROFILE_CORTEX_A57, 200000, 1, NULL, false, false, false, false, 3 };
 
 struct row {
     const char *name;
     uint32_t mask, value;
     unsigned weight;
     bool selected;
-    uint64_t picked, undecodable, tested, mismatched, known, excluded, unpredictable, partial;
+    uint64_t picked, undecodable, tested, mismatched, known, excluded, unpredictable;
     const char *exclusion;
     unsigned dumped;
 };
@@ -94,7 +98,9 @@ static struct uc_access uc_acc[16];
 static unsigned uc_nacc;
 static csh cs;
 
-static int uc_xreg_id[31];
+/* Register ids for one batch: X0-X30, SP, PC, NZCV, FPCR, FPSR, Q0-Q31. */
+enum { UR_X = 0, UR_SP = 31, UR_PC, UR_NZCV, UR_FPCR, UR_FPSR, UR_Q, UR_N = UR_Q + 32 };
+static int uc_reg_ids[UR_N];
 
 static void uc_hook_intr(uc_engine *u, uint32_t intno, void *opaque)
 {
@@ -140,9 +146,15 @@ static void setup(void)
      * this saved context, so a system instruction cannot leak state into the next test. */
     uc_context_alloc(uc, &uc_ctx);
     uc_context_save(uc, uc_ctx);
-    for (unsigned i = 0; i < 29; i++) uc_xreg_id[i] = UC_ARM64_REG_X0 + i;
-    uc_xreg_id[29] = UC_ARM64_REG_X29;
-    uc_xreg_id[30] = UC_ARM64_REG_X30;
+    for (unsigned i = 0; i < 29; i++) uc_reg_ids[UR_X + i] = UC_ARM64_REG_X0 + i;
+    uc_reg_ids[UR_X + 29] = UC_ARM64_REG_X29;
+    uc_reg_ids[UR_X + 30] = UC_ARM64_REG_X30;
+    uc_reg_ids[UR_SP] = UC_ARM64_REG_SP;
+    uc_reg_ids[UR_PC] = UC_ARM64_REG_PC;
+    uc_reg_ids[UR_NZCV] = UC_ARM64_REG_NZCV;
+    uc_reg_ids[UR_FPCR] = UC_ARM64_REG_FPCR;       /* 32-bit values (vfp_set_fpcr/fpsr) */
+    uc_reg_ids[UR_FPSR] = UC_ARM64_REG_FPSR;
+    for (unsigned i = 0; i < 32; i++) uc_reg_ids[UR_Q + i] = UC_ARM64_REG_Q0 + i;   /* 16 bytes */
 
     if (cs_open(CS_ARCH_ARM64, CS_MODE_ARM, &cs) != CS_ERR_OK) cs = 0;
 }
@@ -173,6 +185,9 @@ static void run_faultline(const struct dt_state *in, uint32_t insn, struct outco
     for (unsigned i = 0; i < 31; i++) cpu_set_x(fl, i, in->x[i]);
     cpu_set_sp(fl, in->sp);
     cpu_set_nzcv(fl, in->nzcv);
+    for (unsigned i = 0; i < 32; i++) cpu_set_v(fl, i, in->v[i]);
+    cpu_set_fpcr(fl, in->fpcr);
+    cpu_set_fpsr(fl, in->fpsr);
     /* Unicorn runs with FP/AdvSIMD enabled; a guest enables it with CPACR_EL1.FPEN = 0b11. */
     cpu_write_sysreg(fl, SYSREG_ENC(3, 0, 1, 0, 2), 3u << 20);
     /* bus_write_buf drops the decoded code of the page: the new word is decoded afresh. */
@@ -185,6 +200,9 @@ static void run_faultline(const struct dt_state *in, uint32_t insn, struct outco
     o->s.sp = cpu_get_sp(fl);
     o->s.pc = cpu_get_pc(fl);
     o->s.nzcv = cpu_get_nzcv(fl);
+    for (unsigned i = 0; i < 32; i++) cpu_get_v(fl, i, o->s.v[i]);
+    o->s.fpcr = cpu_get_fpcr(fl);
+    o->s.fpsr = cpu_get_fpsr(fl);
     o->k = K_NONE;
     o->detail = 0;
     for (unsigned ec = 0; ec < 64; ec++)
@@ -195,25 +213,30 @@ static void run_faultline(const struct dt_state *in, uint32_t insn, struct outco
 static void run_unicorn(const struct dt_state *in, uint32_t insn, struct outcome *o)
 {
     uc_context_restore(uc, uc_ctx);
-    void *vals[34];
-    int ids[34];
+    void *vals[UR_N];
     uint64_t nzcv = in->nzcv;
-    for (unsigned i = 0; i < 31; i++) { ids[i] = uc_xreg_id[i]; vals[i] = (void *)&in->x[i]; }
-    ids[31] = UC_ARM64_REG_SP; vals[31] = (void *)&in->sp;
-    ids[32] = UC_ARM64_REG_PC; vals[32] = (void *)&in->pc;
-    ids[33] = UC_ARM64_REG_NZCV; vals[33] = &nzcv;
-    uc_reg_write_batch(uc, ids, vals, 34);
+    uint32_t fpcr = in->fpcr, fpsr = in->fpsr;
+    for (unsigned i = 0; i < 31; i++) vals[UR_X + i] = (void *)&in->x[i];
+    vals[UR_SP] = (void *)&in->sp;
+    vals[UR_PC] = (void *)&in->pc;
+    vals[UR_NZCV] = &nzcv;
+    vals[UR_FPCR] = &fpcr;
+    vals[UR_FPSR] = &fpsr;
+    for (unsigned i = 0; i < 32; i++) vals[UR_Q + i] = (void *)in->v[i];
+    uc_reg_write_batch(uc, uc_reg_ids, vals, UR_N);
     memcpy(uc_mem + (in->pc - DT_RAM_BASE), &insn, 4);
     uc_ctl_remove_cache(uc, in->pc, in->pc + 8);
     uc_intno = -1;
     uc_nacc = 0;
     uc_err e = uc_emu_start(uc, in->pc, in->pc + 4, 0, 1);
-    for (unsigned i = 0; i < 31; i++) vals[i] = &o->s.x[i];
-    vals[31] = &o->s.sp;
-    vals[32] = &o->s.pc;
+    for (unsigned i = 0; i < 31; i++) vals[UR_X + i] = &o->s.x[i];
+    vals[UR_SP] = &o->s.sp;
+    vals[UR_PC] = &o->s.pc;
     nzcv = 0;
-    vals[33] = &nzcv;
-    uc_reg_read_batch(uc, ids, vals, 34);
+    for (unsigned i = 0; i < 32; i++) vals[UR_Q + i] = o->s.v[i];
+    uc_reg_read_batch(uc, uc_reg_ids, vals, UR_N);
+    o->s.fpcr = fpcr;
+    o->s.fpsr = fpsr;
     o->s.nzcv = (uint32_t)nzcv & 0xf0000000u;
     o->k = K_NONE;
     o->detail = 0;
@@ -260,6 +283,16 @@ static void disas(uint32_t insn, uint64_t pc, char *buf, size_t n)
     }
 }
 
+/* The V registers an instruction can name (Rd/Rt..+3, Rn..+3, Rm, Ra/Rt2): shown in the input. */
+static bool vshow[32];
+static void set_vshow(uint32_t insn)
+{
+    memset(vshow, 0, sizeof vshow);
+    unsigned f[4] = { insn & 31, (insn >> 5) & 31, (insn >> 10) & 31, (insn >> 16) & 31 };
+    for (unsigned k = 0; k < 4; k++)
+        for (unsigned j = 0; j < (k < 2 ? 4u : 1u); j++) vshow[(f[k] + j) & 31] = true;
+}
+
 static void dump_state(const char *tag, const struct dt_state *s, const struct dt_state *ref)
 {
     printf("    %s:", tag);
@@ -270,7 +303,15 @@ static void dump_state(const char *tag, const struct dt_state *s, const struct d
     if (!ref || ref->sp != s->sp) printf("%s sp=%016llx", ref ? "" : "\n     ", (unsigned long long)s->sp);
     if (!ref || ref->pc != s->pc) printf(" pc=%016llx", (unsigned long long)s->pc);
     if (!ref || ref->nzcv != s->nzcv) printf(" nzcv=%x", s->nzcv >> 28);
+    if (!ref || ref->fpcr != s->fpcr) printf(" fpcr=%08x", s->fpcr);
+    if (!ref || ref->fpsr != s->fpsr) printf(" fpsr=%08x", s->fpsr);
     printf("\n");
+    for (unsigned i = 0; i < 32; i++) {
+        if (ref ? !memcmp(ref->v[i], s->v[i], 16) : !vshow[i]) continue;
+        printf("      v%-2u=", i);
+        for (int j = 15; j >= 0; j--) printf("%02x%s", s->v[i][j], j == 8 ? "_" : "");
+        printf("\n");
+    }
 }
 
 static void report_mismatch(struct row *rw, uint32_t insn, const char *why, const struct dt_state *in,
@@ -279,6 +320,7 @@ static void report_mismatch(struct row *rw, uint32_t insn, const char *why, cons
     char d[200];
     disas(insn, in->pc, d, sizeof d);
     printf("MISMATCH %s: %08x  %-36s %s\n", rw->name, insn, d, why);
+    set_vshow(insn);
     dump_state("input", in, NULL);
     printf("    faultline: %s (%#x)   unicorn: %s (%#x)\n", kind_names[f->k], f->detail, kind_names[u->k], u->detail);
     dump_state("faultline (changed vs input)", &f->s, in);
@@ -304,6 +346,7 @@ static void random_state(struct dt_state *s)
     s->sp = dt_below(&rng, 2) ? DT_RAM_BASE + 0x1000 + (dt_below(&rng, DT_RAM_SIZE - 0x2000) & ~15ull) : dt_rand_reg(&rng);
     s->pc = DT_RAM_BASE + DT_CODE_LO + 4 * dt_below(&rng, (DT_CODE_HI - DT_CODE_LO) / 4);
     s->nzcv = (uint32_t)dt_below(&rng, 16) << 28;
+    dt_rand_fp_state(&rng, s);
 }
 
 /* Unicorn translates the block at a branch target (and the words after it) before it stops
@@ -362,6 +405,11 @@ static bool same_regs(const struct dt_state *a, const struct dt_state *b, bool p
     return !memcmp(a->x, b->x, sizeof a->x) && a->sp == b->sp && a->nzcv == b->nzcv && (!pc || a->pc == b->pc);
 }
 
+static bool same_fp(const struct dt_state *a, const struct dt_state *b)
+{
+    return !memcmp(a->v, b->v, sizeof a->v) && a->fpcr == b->fpcr && a->fpsr == b->fpsr;
+}
+
 /* Run insn in both from one random state; returns 1 on mismatch, 0 otherwise. */
 static int test_one(struct row *rw, uint32_t insn)
 {
@@ -374,13 +422,6 @@ static int test_one(struct row *rw, uint32_t insn)
     run_faultline(&in, insn, &f);
     run_unicorn(&in, insn, &u);
     rw->tested++;
-
-    /* SIMD&FP: no public accessor for the V registers yet, so their values differ between the
-     * two (faultline keeps what earlier tests loaded, Unicorn restarts at zero). Compare what
-     * does not depend on them: exception agreement, GPR write-back, memory for loads. */
-    bool fp_dp = (insn & 0x0e000000) == 0x0e000000;
-    bool cmp_gpr = !fp_dp, cmp_mem = !mi.store_fp;
-    if (fp_dp || mi.store_fp || mi.kind == DT_MEM_FP) rw->partial++;
 
     const char *why = NULL;
     if (f.k != u.k) {
@@ -397,14 +438,15 @@ static int test_one(struct row *rw, uint32_t insn)
             return 0;
         }
         why = "exception outcome differs";
-    } else if (cmp_gpr && !same_regs(&f.s, &u.s, f.k == K_NONE)) {
+    } else if (!same_regs(&f.s, &u.s, f.k == K_NONE)) {
         why = "registers differ";
-    } else if (cmp_mem && memcmp(fl_mem, uc_mem, DT_RAM_SIZE)) {
+    } else if (!same_fp(&f.s, &u.s)) {
+        why = "SIMD&FP registers differ";
+    } else if (memcmp(fl_mem, uc_mem, DT_RAM_SIZE)) {
         why = "memory differs";
     }
     if (!why) {
-        if (!cmp_mem) resync_memory();
-        else sanitize_written();
+        sanitize_written();
         return 0;
     }
     rw->mismatched++;
@@ -417,6 +459,29 @@ static int test_one(struct row *rw, uint32_t insn)
 }
 
 /* ---------------------------------------------------------------- modes */
+
+/* -c: tested instructions per capstone mnemonic. */
+#define MN_MAX 1024
+static struct { char name[32]; uint64_t n, mism; } mn[MN_MAX];
+static unsigned nmn;
+static void count_mnemonic(uint32_t insn, bool mism)
+{
+    cs_insn *ci;
+    char m[32] = "(invalid)";
+    if (cs && cs_disasm(cs, (const uint8_t *)&insn, 4, 0, 1, &ci) == 1) {
+        snprintf(m, sizeof m, "%s", ci->mnemonic);
+        cs_free(ci, 1);
+    }
+    unsigned i = 0;
+    while (i < nmn && strcmp(mn[i].name, m)) i++;
+    if (i == nmn) {
+        if (nmn == MN_MAX) return;
+        memcpy(mn[nmn++].name, m, sizeof m);
+    }
+    mn[i].n++;
+    mn[i].mism += mism;
+}
+static int mn_cmp(const void *a, const void *b) { return strcmp((const char *)a, (const char *)b); }
 
 static unsigned pick_row(const unsigned *cum, unsigned total)
 {
@@ -473,13 +538,21 @@ static int mode_compare(const unsigned *cum, unsigned total)
         group_tested[g] += rw->tested - before;
         group_mism[g] += (unsigned)m;
         mismatches += (unsigned)m;
+        if (opt.coverage && rw->tested != before) count_mnemonic(insn, m);
     }
-    printf("\n%-20s %9s %9s %7s %7s %7s %7s %7s\n", "row", "tested", "mismatch", "known", "partial", "unpred", "excl", "no-enc");
+    if (opt.coverage) {
+        qsort(mn, nmn, sizeof *mn, mn_cmp);
+        printf("\ncoverage: %u mnemonics (tested/mismatched)\n", nmn);
+        for (unsigned i = 0; i < nmn; i++)
+            printf("%-10s %8llu/%llu%s", mn[i].name, (unsigned long long)mn[i].n, (unsigned long long)mn[i].mism,
+                   i % 4 == 3 || i + 1 == nmn ? "\n" : "  ");
+    }
+    printf("\n%-20s %9s %9s %7s %7s %7s %7s\n", "row", "tested", "mismatch", "known", "unpred", "excl", "no-enc");
     for (unsigned i = 0; i < nrows; i++) {
         struct row *r = &rows[i];
         if (!r->selected && !r->tested) continue;
-        printf("%-20s %9llu %9llu %7llu %7llu %7llu %7llu %7llu%s%s\n", r->name, (unsigned long long)r->tested,
-               (unsigned long long)r->mismatched, (unsigned long long)r->known, (unsigned long long)r->partial,
+        printf("%-20s %9llu %9llu %7llu %7llu %7llu %7llu%s%s\n", r->name, (unsigned long long)r->tested,
+               (unsigned long long)r->mismatched, (unsigned long long)r->known,
                (unsigned long long)r->unpredictable, (unsigned long long)r->excluded,
                (unsigned long long)r->undecodable, r->exclusion ? "  excluded: " : "", r->exclusion ? r->exclusion : "");
     }
@@ -487,9 +560,13 @@ static int mode_compare(const unsigned *cum, unsigned total)
     for (unsigned g = 0; g < NGROUPS; g++)
         if (group_tested[g]) printf("  %s %llu/%llu", groups[g], (unsigned long long)group_mism[g], (unsigned long long)group_tested[g]);
     printf("  (mismatched/tested)\n");
-    const char *pn = cpu_profile_name(opt.profile);
-    if (mismatches) printf("FAIL: diff/%s (%llu mismatches)\n", pn, (unsigned long long)mismatches);
-    else printf("PASS: diff/%s\n", pn);
+    const char *pn = cpu_profile_name(opt.profile), *tn = opt.fp_only ? "diff-fp" : "diff";
+    uint64_t fp_tested = group_tested[group_index("ldst-fp")] + group_tested[group_index("simd-fp")];
+    printf("NOTE: %llu SIMD&FP instructions compared (%llu data processing, %llu loads/stores)\n",
+           (unsigned long long)fp_tested, (unsigned long long)group_tested[group_index("simd-fp")],
+           (unsigned long long)group_tested[group_index("ldst-fp")]);
+    if (mismatches) printf("FAIL: %s/%s (%llu mismatches)\n", tn, pn, (unsigned long long)mismatches);
+    else printf("PASS: %s/%s\n", tn, pn);
     return mismatches ? 1 : 0;
 }
 
@@ -566,20 +643,30 @@ static int mode_undef(const unsigned *cum, unsigned total)
     return bad ? 1 : 0;
 }
 
+/* A SIMD&FP row by its fixed bits (C4.1): data processing with op0 = x111, or a load/store
+ * (op0 = x1x0) with V (bit 26) = 1. */
+static bool simd_fp_row(uint32_t mask, uint32_t value)
+{
+    if ((mask & 0x0e000000) == 0x0e000000 && (value & 0x0e000000) == 0x0e000000) return true;
+    return (mask & 0x0e000000) == 0x0e000000 && (value & 0x0e000000) == 0x0c000000;
+}
+
 int main(int argc, char **argv)
 {
     int ch;
-    while ((ch = getopt(argc, argv, "p:n:s:r:vud:")) != -1) {
+    while ((ch = getopt(argc, argv, "p:n:s:r:fcvud:")) != -1) {
         switch (ch) {
         case 'p': if (cpu_profile_parse(optarg, &opt.profile)) die(optarg, "unknown -p profile"); break;
         case 'n': opt.n = strtoull(optarg, NULL, 0); break;
         case 's': opt.seed = strtoull(optarg, NULL, 0); break;
         case 'r': opt.row_re = optarg; break;
+        case 'f': opt.fp_only = true; break;
+        case 'c': opt.coverage = true; break;
         case 'v': opt.verbose = true; break;
         case 'u': opt.undef_mode = true; break;
         case 'd': opt.dumps = (unsigned)strtoul(optarg, NULL, 0); break;
         default:
-            fprintf(stderr, "usage: %s [-p cortex-a57|max] [-n N] [-s SEED] [-r ROW_REGEX] [-v] [-u] [-d DUMPS]\n", argv[0]);
+            fprintf(stderr, "usage: %s [-p cortex-a57|max] [-n N] [-s SEED] [-r ROW_REGEX] [-f] [-c] [-v] [-u] [-d DUMPS]\n", argv[0]);
             return 2;
         }
     }
@@ -595,7 +682,7 @@ int main(int argc, char **argv)
         struct row *r = &rows[i];
         r->name = a64_pattern_row(i, &r->mask, &r->value);
         name_put(r->name, i);
-        r->selected = !opt.row_re || !regexec(&re, r->name, 0, NULL, 0);
+        r->selected = (!opt.row_re || !regexec(&re, r->name, 0, NULL, 0)) && (!opt.fp_only || simd_fp_row(r->mask, r->value));
         /* Rows with more free bits get more tests, but a fully fixed row still gets some. */
         r->weight = r->selected ? 4 + (unsigned)__builtin_popcount(~r->mask) : 0;
         total += r->weight;
@@ -603,8 +690,9 @@ int main(int argc, char **argv)
     }
     if (!total) die("difftest", "no decode-table row matches -r");
 
-    printf("difftest: profile %s, %llu instructions, seed %llu, %u rows, %s mode\n", cpu_profile_name(opt.profile),
-           (unsigned long long)opt.n, (unsigned long long)opt.seed, nrows, opt.undef_mode ? "UNDEFINED" : "compare");
+    printf("difftest: profile %s, %llu instructions, seed %llu, %u rows%s, %s mode\n", cpu_profile_name(opt.profile),
+           (unsigned long long)opt.n, (unsigned long long)opt.seed, nrows, opt.fp_only ? " (SIMD&FP only)" : "",
+           opt.undef_mode ? "UNDEFINED" : "compare");
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     int rc = opt.undef_mode ? mode_undef(cum, total) : mode_compare(cum, total);

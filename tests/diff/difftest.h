@@ -16,6 +16,8 @@ struct dt_state {
     uint64_t x[31];
     uint64_t sp, pc;
     uint32_t nzcv;                      /* bits 31:28 */
+    uint32_t fpcr, fpsr;
+    uint8_t v[32][16];                  /* V0-V31, little-endian (lane 0 first) */
 };
 
 /* Small, fast PRNG (xoshiro256**). */
@@ -39,7 +41,7 @@ uint32_t dt_fixup_encoding(uint32_t insn, struct dt_rng *r);
 enum dt_mem_kind { DT_MEM_NONE = 0, DT_MEM_GPR, DT_MEM_FP };
 struct dt_mem_info {
     enum dt_mem_kind kind;
-    bool store_fp;                      /* stores SIMD&FP registers (not comparable: no V API) */
+    bool store_fp;                      /* stores SIMD&FP registers */
 };
 /* Set the base (and index) registers of a load/store in s so that its effective address lands
  * inside the test RAM. Returns false when the encoding is CONSTRAINED UNPREDICTABLE for the
@@ -53,5 +55,9 @@ void dt_avoid_unicorn_bugs(uint32_t insn, struct dt_state *s, uint8_t *const mem
 
 /* A random register value biased toward the boundary values that break arithmetic. */
 uint64_t dt_rand_reg(struct dt_rng *r);
+
+/* Random SIMD&FP state: V0-V31 biased per lane width to special operands (docs/difftest.md,
+ * "Operand biasing"), a random FPCR (RMode, FZ, DN, AHP) and FPSR (cumulative bits, QC). */
+void dt_rand_fp_state(struct dt_rng *r, struct dt_state *s);
 
 #endif

@@ -101,6 +101,14 @@ bool dt_unicorn_aborts(uint32_t insn, bool max_profile)
     if (!max_profile) return false;
     if ((insn & 0x9f60c400) == 0x0e400400 || (insn & 0xdf60c400) == 0x5e400400) return true;
     if ((insn & 0x9f7e0c00) == 0x0e780800 || (insn & 0xdf7e0c00) == 0x5e780800) return true;
+    /* MRS/MSR of the pointer-authentication keys (op0=3, op1=0, CRn=2, CRm=1..3: APIAKeyLo_EL1
+     * ... APGAKeyHi_EL1): Unicorn's max CPU has EL3 with SCR_EL3.APK = 0, so access_pauth
+     * returns CP_ACCESS_TRAP_EL3, and helper_access_check_cp_reg then fails
+     * assert(!arm_is_secure(env) && arm_current_el(env) != 3) (Unicorn runs EL1 Secure). */
+    if ((insn & 0xffdff000) == 0xd5182000) {
+        unsigned crm = (insn >> 8) & 15;
+        if (crm >= 1 && crm <= 3) return true;
+    }
     return false;
 }
 
@@ -286,4 +294,139 @@ void dt_avoid_unicorn_bugs(uint32_t insn, struct dt_state *s, uint8_t *const mem
         if (sign && ea < DT_RAM_SIZE - 8)
             for (unsigned k = 0; k < 2; k++) mem[k][ea + size - 1] &= 0x7f;
     }
+}
+
+/* ---------------------------------------------------------------- SIMD&FP operands */
+
+/* A floating-point lane of ebits exponent and mbits fraction bits, biased to the operands
+ * that exercise the special cases of the Arm FP pseudocode. */
+static uint64_t rand_fp(struct dt_rng *r, unsigned ebits, unsigned mbits)
+{
+    uint64_t emax = (1ull << ebits) - 1, bias = emax >> 1, mmask = (1ull << mbits) - 1;
+    uint64_t sign = dt_below(r, 2), e, m = 0;
+    switch (dt_below(r, 18)) {
+    case 0: e = 0; break;                                               /* +-0 */
+    case 1: e = emax; break;                                            /* +-inf */
+    case 2:                                                             /* quiet NaN */
+        e = emax;
+        m = (1ull << (mbits - 1)) | (dt_below(r, 4) ? dt_rand(r) & (mmask >> 1) : 0);
+        break;
+    case 3:                                                             /* signalling NaN */
+        e = emax;
+        m = dt_rand(r) & (mmask >> 1);
+        if (dt_below(r, 4) == 0) m = 1;
+        if (!m) m = 1ull << (mbits - 2);
+        break;
+    case 4: case 5:                                                     /* denormals */
+        e = 0;
+        switch (dt_below(r, 4)) {
+        case 0: m = 1; break;
+        case 1: m = mmask - dt_below(r, 2); break;
+        case 2: m = (dt_rand(r) & mmask) >> dt_below(r, mbits); break;
+        default: m = dt_rand(r) & mmask; break;
+        }
+        if (!m) m = 1;
+        break;
+    case 6:                                                             /* max/min normal */
+        if (dt_below(r, 2)) { e = emax - 1; m = mmask - dt_below(r, 3); }
+        else { e = 1; m = dt_below(r, 3); }
+        break;
+    case 7: {                                                           /* 1.0, small integers */
+        unsigned k = 1 + (unsigned)dt_below(r, dt_below(r, 2) ? 4 : 64), fl = 31 - (unsigned)__builtin_clz(k);
+        e = bias + fl;
+        m = fl ? ((uint64_t)(k - (1u << fl)) << (mbits - fl)) & mmask : 0;
+        break;
+    }
+    case 8: case 9: {                                                   /* near .5 / integer */
+        int ue = (int)dt_below(r, mbits + 2) - 1;                       /* unbiased -1..mbits */
+        if ((uint64_t)(ue + (int)bias) >= emax) ue = 0;
+        e = bias + (uint64_t)ue;
+        m = dt_rand(r) & mmask;
+        unsigned fb = ue < 0 ? mbits : mbits - (unsigned)ue;            /* fraction bits below 1 */
+        if (fb && ue >= 0) {
+            uint64_t fm = (1ull << fb) - 1, half = 1ull << (fb - 1), f;
+            switch (dt_below(r, 6)) {
+            case 0: f = 0; break;
+            case 1: f = half; break;
+            case 2: f = half - 1; break;
+            case 3: f = half + 1; break;
+            case 4: f = fm; break;
+            default: f = 1; break;
+            }
+            m = (m & ~fm) | (f & fm);
+        }
+        break;
+    }
+    case 10: {                                                          /* integer boundaries */
+        static const unsigned pw[] = { 7, 8, 15, 16, 31, 32, 63, 64 };
+        unsigned p = pw[dt_below(r, 8)];
+        if (p + bias >= emax) p = (unsigned)(bias / 2);
+        e = bias + p - dt_below(r, 2);
+        m = dt_below(r, 3) == 0 ? mmask : dt_below(r, 3);
+        break;
+    }
+    case 11: e = 1 + dt_below(r, 3 + mbits / 4); m = dt_rand(r) & mmask; break;   /* near underflow */
+    case 12: e = emax - 1 - dt_below(r, 3); m = dt_rand(r) & mmask; break;         /* near overflow */
+    case 13: case 14: e = bias - 2 + dt_below(r, 5); m = dt_rand(r) & mmask; break; /* ~0.25..8 */
+    case 15: e = 1 + dt_below(r, emax - 1); m = dt_rand(r) & mmask; break;        /* any normal */
+    default: return dt_rand(r) & ((1ull << (ebits + mbits + 1)) - 1);     /* any bits */
+    }
+    return sign << (ebits + mbits) | (e & emax) << mbits | (m & mmask);
+}
+
+static uint64_t rand_int(struct dt_rng *r, unsigned bits)
+{
+    uint64_t mask = bits == 64 ? ~0ull : (1ull << bits) - 1, top = 1ull << (bits - 1), v;
+    switch (dt_below(r, 10)) {
+    case 0: v = dt_below(r, 3); break;                                  /* 0, 1, 2 */
+    case 1: v = -(uint64_t)dt_below(r, 3); break;                       /* 0, -1, -2 */
+    case 2: v = top + dt_below(r, 3) - 1; break;                        /* around INT_MIN */
+    case 3: v = top - 1 - dt_below(r, 2); break;                        /* INT_MAX */
+    case 4: v = dt_below(r, bits + 2); break;                           /* shift counts */
+    case 5: v = -(uint64_t)dt_below(r, bits + 2); break;
+    case 6: v = (uint64_t)1 << dt_below(r, bits); v += dt_below(r, 3) - 1; break;
+    case 7: v = dt_rand_reg(r); break;
+    default: v = dt_rand(r); break;
+    }
+    return v & mask;
+}
+
+enum lane_kind { LK_I8, LK_I16, LK_I32, LK_I64, LK_F16, LK_F32, LK_F64, LK_RANDOM };
+
+static enum lane_kind rand_lane_kind(struct dt_rng *r)
+{
+    static const enum lane_kind k[] = { LK_F32, LK_F32, LK_F64, LK_F64, LK_F16, LK_I8, LK_I16, LK_I32, LK_I64, LK_RANDOM };
+    return k[dt_below(r, sizeof k / sizeof *k)];
+}
+
+static void rand_vreg(struct dt_rng *r, uint8_t v[16], enum lane_kind k)
+{
+    static const unsigned bytes[] = { 1, 2, 4, 8, 2, 4, 8, 8 };
+    unsigned n = bytes[k];
+    for (unsigned i = 0; i < 16; i += n) {
+        uint64_t x;
+        if (k == LK_RANDOM || dt_below(r, 8) == 0) x = dt_rand(r);
+        else switch (k) {
+        case LK_F16: x = rand_fp(r, 5, 10); break;
+        case LK_F32: x = rand_fp(r, 8, 23); break;
+        case LK_F64: x = rand_fp(r, 11, 52); break;
+        default: x = rand_int(r, 8 * n); break;
+        }
+        for (unsigned j = 0; j < n; j++) v[i + j] = (uint8_t)(x >> (8 * j));
+    }
+}
+
+void dt_rand_fp_state(struct dt_rng *r, struct dt_state *s)
+{
+    /* One lane kind dominates (3 registers in 4), so that the operands of a two- or
+     * three-operand instruction are often special values of the same width. */
+    enum lane_kind dom = rand_lane_kind(r);
+    for (unsigned i = 0; i < 32; i++)
+        rand_vreg(r, s->v[i], dt_below(r, 4) ? dom : rand_lane_kind(r));
+    /* FPCR: RMode (all four), FZ, DN, AHP. */
+    s->fpcr = (uint32_t)dt_below(r, 4) << 22 | (uint32_t)dt_below(r, 2) << 24 | (uint32_t)dt_below(r, 2) << 25 |
+              (uint32_t)(dt_below(r, 4) == 0) << 26;
+    /* FPSR: half the time clear (every flag an instruction raises shows), else random
+     * cumulative IOC DZC OFC UFC IXC IDC, QC and the AArch32 NZCV bits. */
+    s->fpsr = dt_below(r, 2) ? 0 : (uint32_t)dt_rand(r) & 0xf800009fu;
 }

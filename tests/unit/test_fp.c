@@ -454,6 +454,30 @@ static void test_fpen_trap(void **state)
     c->sr[SR_CPACR_EL1] = 3u << 20;
 }
 
+/* The public SIMD&FP state API (cpu/cpu.h, cpu/fp_state.c) the differential tester uses. */
+static void test_public_fp_state(void **state)
+{
+    (void)state;
+    uint8_t in[16], out[16];
+    for (unsigned i = 0; i < 16; i++) in[i] = (uint8_t)(0xa0 + i);
+    cpu_set_v(T_.c, 31, in);
+    assert_int_equal(V(31)->d[0], 0xa7a6a5a4a3a2a1a0ull);      /* byte 0 = bits 7:0 */
+    assert_int_equal(V(31)->d[1], 0xafaeadacabaaa9a8ull);
+    cpu_get_v(T_.c, 31, out);
+    assert_memory_equal(in, out, 16);
+    cpu_set_fpcr(T_.c, 0xffffffffu);                            /* only AHP DN FZ RMode */
+    assert_int_equal(cpu_get_fpcr(T_.c), 0x07c00000u);
+    cpu_set_fpsr(T_.c, 0xffffffffu);                            /* NZCV QC IDC IXC..IOC */
+    assert_int_equal(cpu_get_fpsr(T_.c), 0xf800009fu);
+    /* The values reach the instructions: 1 + 2^-60 rounds up under RMode = +inf, IXC. */
+    cpu_set_fpcr(T_.c, 1u << 22);
+    cpu_set_fpsr(T_.c, 0);
+    setd(1, dbits(1.0)); setd(2, dbits(0x1p-60));
+    run1(FADD_D);
+    assert_int_equal(V(0)->d[0], dbits(1.0) + 1);
+    assert_int_equal(cpu_get_fpsr(T_.c), FPSR_IXC);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, fpt_setup, fpt_teardown)
@@ -461,7 +485,7 @@ int main(void)
         T(test_fmov_forms), T(test_basic_arith), T(test_nan_propagation), T(test_flush_to_zero),
         T(test_tininess_before_rounding), T(test_rounding_modes), T(test_fused), T(test_compare),
         T(test_max_min), T(test_conversions), T(test_precision_conversions), T(test_round_int_sqrt),
-        T(test_estimates), T(test_fpen_trap),
+        T(test_estimates), T(test_fpen_trap), T(test_public_fp_state),
     };
     return cmocka_run_group_tests_name("fp", tests, NULL, NULL);
 }
