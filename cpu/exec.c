@@ -202,6 +202,14 @@ static enum cpu_exit cpu_run_fast(struct cpu *c, uint64_t budget)
     while (budget) {
         if (c->halted) return CPU_EXIT_HALTED;
         if (unlikely(c->irq_lines)) cpu_check_interrupts(c);
+        if (unlikely(c->il) && !c->wfi) {
+            /* PSTATE.IL (set by an illegal exception return, D1.11.2): the next instruction
+             * takes an Illegal Execution State exception instead of executing. ERET always
+             * leaves the block, so checking here is enough. */
+            cpu_take_sync(c, c->pc, (uint32_t)EC_ILLEGAL_STATE << 26 | ESR_IL, 0, false);
+            budget--;
+            continue;
+        }
         if (c->wfi && c->wfe && cpu_wfe_woken(c)) c->wfi = c->wfe = false;
         if (c->wfi) return CPU_EXIT_WFI;
         const struct dinsn *d = cpu_fetch(c, c->pc);

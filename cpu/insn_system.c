@@ -372,9 +372,13 @@ static void tlbi_targets(struct cpu *c, const struct dinsn *d, void (*op)(struct
     else op(c, c->x[d->rd]);
 }
 static void tlbi_vmalle1(struct cpu *c, uint64_t xt) { (void)xt; cpu_tlb_flush_all(c); }
-static void tlbi_vae1(struct cpu *c, uint64_t xt)    { (void)xt; cpu_tlb_flush_all(c); }   /* VAE1, VALE1 */
-static void tlbi_aside1(struct cpu *c, uint64_t xt)  { (void)xt; cpu_tlb_flush_all(c); }
-static void tlbi_vaae1(struct cpu *c, uint64_t xt)   { (void)xt; cpu_tlb_flush_all(c); }   /* VAAE1, VAALE1 */
+/* Xt of a TLBI by VA (D8.13 / C5.5 "TLBI VAE1"): ASID [63:48], VA[55:12] in [43:0]; the VA's
+ * upper bits are a sign extension of bit 55 (the TTBR1 half). */
+static uint64_t tlbi_va(uint64_t xt) { return (uint64_t)sext64((xt & ((1ull << 44) - 1)) << 12, 56); }
+static uint16_t tlbi_asid(uint64_t xt) { return (uint16_t)(xt >> 48); }
+static void tlbi_vae1(struct cpu *c, uint64_t xt)    { cpu_tlb_flush_va(c, tlbi_va(xt), tlbi_asid(xt), false); } /* VAE1, VALE1 */
+static void tlbi_aside1(struct cpu *c, uint64_t xt)  { cpu_tlb_flush_asid(c, tlbi_asid(xt)); }
+static void tlbi_vaae1(struct cpu *c, uint64_t xt)   { cpu_tlb_flush_va(c, tlbi_va(xt), 0, true); }             /* VAAE1, VAALE1 */
 #define TLBI_EXEC(name, op) \
     SYS(name) { if (unlikely(c->el == 0)) return cpu_undef(c, d); tlbi_targets(c, d, op); return cpu_exit_next(c, d); }
 TLBI_EXEC(exec_tlbi_vmalle1, tlbi_vmalle1)

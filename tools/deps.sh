@@ -6,7 +6,7 @@ set -e
 want="build-essential pkg-config libfdt-dev libelf-dev libcapstone-dev"
 case "${1:-build}" in
   build) ;;
-  test)  want="$want libcmocka-dev libunicorn-dev gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm gdb-multiarch device-tree-compiler cpio" ;;
+  test)  want="$want libcmocka-dev libunicorn-dev gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm gdb-multiarch device-tree-compiler cpio tmux python3" ;;
   bench) want="$want gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm time" ;;
   guest) want="$want gcc-aarch64-linux-gnu libc6-dev-arm64-cross cpio" ;;
   ui)    want="$want libsdl2-dev" ;;

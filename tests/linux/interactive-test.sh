@@ -1,7 +1,7 @@
 #!/bin/sh
 # tests/linux/interactive-test.sh [EMULATOR] — check that tools/run-debian.sh (`make run-linux`) gives
 # a working shell: starts it in a detached tmux session, waits for the shell banner, types
-# `uname -a`, `echo $((6*7))` and `poweroff -f` on the console, and checks the answers and that the
+# `uname -a`, `echo $((6*7))`, `ls /proc`, `cat /proc/cpuinfo` and `poweroff -f` on the console, and checks the answers and that the
 # emulator exited with status 0. Prints "PASS: linux/interactive-shell" or "FAIL: ... (reason)".
 # EMULATOR defaults to ./faultline; RUN_TIMEOUT (default 600) bounds the wait for the banner.
 set -u
@@ -27,6 +27,10 @@ tmux send-keys -t "$s" 'uname -a' Enter
 waitfor '^Linux .* aarch64 GNU/Linux' 120 || { echo "FAIL: $NAME (uname -a got no answer)"; tail -5 "$log"; exit 1; }
 tmux send-keys -t "$s" 'echo $((6*7))' Enter
 waitfor '^42$' 120 || { echo "FAIL: $NAME (echo \$((6*7)) got no 42)"; tail -5 "$log"; exit 1; }
+tmux send-keys -t "$s" 'ls /proc | grep -c -E "^(cpuinfo|interrupts|meminfo|self)$"' Enter
+waitfor '^4$' 120 || { echo "FAIL: $NAME (ls /proc lacks cpuinfo/interrupts/meminfo/self)"; tail -5 "$log"; exit 1; }
+tmux send-keys -t "$s" 'cat /proc/cpuinfo' Enter
+waitfor '^CPU part[[:space:]]*: 0xd07' 120 || { echo "FAIL: $NAME (cat /proc/cpuinfo shows no Cortex-A57)"; tail -5 "$log"; exit 1; }
 tmux send-keys -t "$s" 'poweroff -f' Enter
 waitfor '^EXIT-STATUS ' 120 || { echo "FAIL: $NAME (the emulator did not exit after poweroff -f)"; tail -5 "$log"; exit 1; }
 st=$(sed -n 's/^EXIT-STATUS //p' "$log")

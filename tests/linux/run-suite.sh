@@ -35,5 +35,7 @@ if [ "${LINUX_DETERMINISM:-1}" = 1 ] && [ "$EMU" = ./faultline ]; then
     fi
     rm -rf "$d"
 fi
+# The run command's interactive shell (tools/run-debian.sh = make run), typed at through tmux.
+if sh tests/linux/interactive-test.sh "$EMU"; then pass=$((pass + 1)); else fail=$((fail + 1)); fi
 echo "linux: $pass passed, $fail failed ($EMU)"
 [ "$fail" = 0 ]

@@ -261,9 +261,28 @@ static void test_pan_max(void **state)
     assert_true(cpu_get_pstate(f->c) & (1u << 22));
 }
 
+/* ERET to an EL the PE does not have (SPSR.M = EL2h) is an illegal exception return: PSTATE.IL is
+ * set, PC = ELR, and the next instruction takes the Illegal Execution State exception (EC 0x0E)
+ * at the current EL with SPSR_EL1.IL = 1 (D1.11.2). */
+static void test_illegal_eret(void **state)
+{
+    struct fx *f = *state;
+    uint64_t target = f->slot + 0x100;
+    put(f, target, 0xd503201f);                                    /* nop (never executes) */
+    assert_true(cpu_write_sysreg(f->c, ELR_EL1, target));
+    assert_true(cpu_write_sysreg(f->c, SPSR_EL1, 0x3c9));          /* EL2h, DAIF masked */
+    exec1(f, 0xd69f03e0);                                          /* eret */
+    assert_int_equal(f->hvc_imm, 1);                               /* EL1 sync vector (SPx) */
+    assert_int_equal(sr(f, ESR_EL1), (uint64_t)0x0e << 26 | 1u << 25);
+    assert_int_equal(sr(f, ELR_EL1), target);
+    assert_true(sr(f, SPSR_EL1) & (1u << 20));                     /* IL was set */
+    assert_int_equal(cpu_current_el(f->c), 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_illegal_eret, setup, teardown),
         cmocka_unit_test_setup_teardown(test_branches, setup, teardown),
         cmocka_unit_test_setup_teardown(test_svc_brk_syndromes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_hvc_smc_hlt, setup, teardown),
