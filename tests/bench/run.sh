@@ -8,17 +8,19 @@
 # the number next to the word "instructions"), the time ratio faultline/QEMU and faultline's peak
 # RSS (/usr/bin/time -f %M, from the Debian package `time`).
 # Environment: FAULTLINE, QEMU, BENCH_RUNS, BENCH_TIMEOUT (seconds per run, default 600).
+# Then the same for the FP/SIMD guest tests/bench/fpbench.c (build/fpbench.elf), by running this
+# script again with BENCH_IMG set (BENCH_IMG alone measures just that image).
 set -u
 cd "$(dirname "$0")/../.." || exit 2
 FL=${FAULTLINE:-./faultline}
 QEMU=${QEMU:-qemu-system-aarch64}
 RUNS=${BENCH_RUNS:-5}
 TMO=${BENCH_TIMEOUT:-600}
-IMG=tests/guest/build/bench.elf
+IMG=${BENCH_IMG:-tests/guest/build/bench.elf}
 TIME=/usr/bin/time
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 
-make -s -C tests/guest CROSS="${CROSS:-aarch64-linux-gnu-}" build/bench.elf || { echo "bench: build failed" >&2; exit 1; }
+make -s -C tests/guest CROSS="${CROSS:-aarch64-linux-gnu-}" "build/${IMG##*/}" || { echo "bench: build failed" >&2; exit 1; }
 [ -x "$TIME" ] || { echo "bench: $TIME missing (apt-get install time)" >&2; exit 1; }
 command -v "$QEMU" >/dev/null 2>&1 || { echo "bench: $QEMU missing" >&2; exit 1; }
 have_fl=1
@@ -71,5 +73,9 @@ if [ -s "$tmp/fl.times" ]; then
 else
     printf '%-28s %12s %12s\n' "median wall time (s)" "FAILED" "$qt"
     status=1
+fi
+if [ -z "${BENCH_IMG:-}" ]; then
+    echo "bench: FP/SIMD guest (fpbench.elf)"
+    BENCH_IMG=tests/guest/build/fpbench.elf sh tests/bench/run.sh || status=1
 fi
 exit $status
