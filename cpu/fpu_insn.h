@@ -13,10 +13,13 @@ static inline bool fp_access_ok(const struct cpu *c)
     unsigned fpen = (unsigned)(c->sr[SR_CPACR_EL1] >> 20) & 3;
     return (0xa8u >> (c->el * 4 + fpen)) & 1;
 }
-/* Access to SIMD&FP trapped: EC 0x07, IL = 1, ISS 0 (for AArch64 the COND fields are RES0). */
+/* Access to SIMD&FP trapped by CPACR_EL1.FPEN: EC 0x07, IL = 1, and for an exception taken from
+ * AArch64 state ISS.CV = 1 with ISS.COND = 0b1110 (D17.2.37, ISS encoding for an exception from
+ * an access to SIMD or floating-point functionality) — as the MRS/MSR FPCR/FPSR trap in
+ * cpu/sysreg.c and as QEMU report it. */
 static inline const struct dinsn *fp_trap(struct cpu *c, const struct dinsn *d)
 {
-    return cpu_take_sync(c, pc_of(c, d), (uint32_t)EC_FP_ACCESS << 26 | ESR_IL, 0, false);
+    return cpu_take_sync(c, pc_of(c, d), (uint32_t)EC_FP_ACCESS << 26 | ESR_IL | 1u << 24 | 0xeu << 20, 0, false);
 }
 #define FP_CHECK() do { if (unlikely(!fp_access_ok(c))) return fp_trap(c, d); } while (0)
 

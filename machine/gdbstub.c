@@ -32,6 +32,41 @@ struct gdbstub {
     bool no_ack;
 };
 
+#define VREGS \
+    "<reg name=\"v0\" bitsize=\"128\" type=\"aarch64v\"/>" \
+    "<reg name=\"v1\" bitsize=\"128\" type=\"aarch64v\"/>" \
+    "<reg name=\"v2\" bitsize=\"128\" type=\"aarch64v\"/>" \
+    "<reg name=\"v3\" bitsize=\"128\" type=\"aarch64v\"/>" \
+    "<reg name=\"v4\" bitsize=\"128\" type=\"aarch64v\"/>" \
+    "<reg name=\"v5\" bitsize=\"128\" type=\"aarch64v\"/>" \
+    "<reg name=\"v6\" bitsize=\"128\" type=\"aarch64v\"/>" \
+    "<reg name=\"v7\" bitsize=\"128\" type=\"aarch64v\"/>" \
+    "<reg name=\"v8\" bitsize=\"128\" type=\"aarch64v\"/>" \
+    "<reg name=\"v9\" bitsize=\"128\" type=\"aarch64v\"/>" \
+    "<reg name=\"v10\" bitsize=\"128\" type=\"aarch64v\"/>" \
+    "<reg name=\"v11\" bitsize=\"128\" type=\"aarch64v\"/>" \
+    "<reg name=\"v12\" bitsize=\"128\" type=\"aarch64v\"/>" \
+    "<reg name=\"v13\" bitsize=\"128\" type=\"aarch64v\"/>" \
+    "<reg name=\"v14\" bitsize=\"128\" type=\"aarch64v\"/>" \
+    "<reg name=\"v15\" bitsize=\"128\" type=\"aarch64v\"/>" \
+    "<reg name=\"v16\" bitsize=\"128\" type=\"aarch64v\"/>" \
+    "<reg name=\"v17\" bitsize=\"128\" type=\"aarch64v\"/>" \
+    "<reg name=\"v18\" bitsize=\"128\" type=\"aarch64v\"/>" \
+    "<reg name=\"v19\" bitsize=\"128\" type=\"aarch64v\"/>" \
+    "<reg name=\"v20\" bitsize=\"128\" type=\"aarch64v\"/>" \
+    "<reg name=\"v21\" bitsize=\"128\" type=\"aarch64v\"/>" \
+    "<reg name=\"v22\" bitsize=\"128\" type=\"aarch64v\"/>" \
+    "<reg name=\"v23\" bitsize=\"128\" type=\"aarch64v\"/>" \
+    "<reg name=\"v24\" bitsize=\"128\" type=\"aarch64v\"/>" \
+    "<reg name=\"v25\" bitsize=\"128\" type=\"aarch64v\"/>" \
+    "<reg name=\"v26\" bitsize=\"128\" type=\"aarch64v\"/>" \
+    "<reg name=\"v27\" bitsize=\"128\" type=\"aarch64v\"/>" \
+    "<reg name=\"v28\" bitsize=\"128\" type=\"aarch64v\"/>" \
+    "<reg name=\"v29\" bitsize=\"128\" type=\"aarch64v\"/>" \
+    "<reg name=\"v30\" bitsize=\"128\" type=\"aarch64v\"/>" \
+    "<reg name=\"v31\" bitsize=\"128\" type=\"aarch64v\"/>" \
+    ""
+
 static const char target_xml[] =
     "<?xml version=\"1.0\"?><!DOCTYPE target SYSTEM \"gdb-target.dtd\">"
     "<target><architecture>aarch64</architecture>"
@@ -50,9 +85,30 @@ static const char target_xml[] =
     "<reg name=\"sp\" bitsize=\"64\" type=\"data_ptr\"/>"
     "<reg name=\"pc\" bitsize=\"64\" type=\"code_ptr\"/>"
     "<reg name=\"cpsr\" bitsize=\"32\"/>"
+    "</feature>"
+    "<feature name=\"org.gnu.gdb.aarch64.fpu\">"
+    "<vector id=\"v2d\" type=\"ieee_double\" count=\"2\"/>"
+    "<vector id=\"v2u\" type=\"uint64\" count=\"2\"/>"
+    "<vector id=\"v4f\" type=\"ieee_single\" count=\"4\"/>"
+    "<vector id=\"v4u\" type=\"uint32\" count=\"4\"/>"
+    "<vector id=\"v8u\" type=\"uint16\" count=\"8\"/>"
+    "<vector id=\"v16u\" type=\"uint8\" count=\"16\"/>"
+    "<union id=\"vnd\"><field name=\"f\" type=\"v2d\"/><field name=\"u\" type=\"v2u\"/></union>"
+    "<union id=\"vns\"><field name=\"f\" type=\"v4f\"/><field name=\"u\" type=\"v4u\"/></union>"
+    "<union id=\"vnh\"><field name=\"u\" type=\"v8u\"/></union>"
+    "<union id=\"vnb\"><field name=\"u\" type=\"v16u\"/></union>"
+    "<union id=\"aarch64v\"><field name=\"d\" type=\"vnd\"/><field name=\"s\" type=\"vns\"/>"
+    "<field name=\"h\" type=\"vnh\"/><field name=\"b\" type=\"vnb\"/><field name=\"q\" type=\"uint128\"/></union>"
+    VREGS
+    "<reg name=\"fpsr\" bitsize=\"32\"/>"
+    "<reg name=\"fpcr\" bitsize=\"32\"/>"
     "</feature></target>";
 
 #define NREGS_CORE 34   /* x0-x30, sp, pc, cpsr */
+#define REG_V0     34   /* v0-v31 (128-bit), then fpsr, fpcr (32-bit) */
+#define REG_FPSR   66
+#define REG_FPCR   67
+#define NREGS_ALL  68
 
 struct gdbstub *gdbstub_listen(const char *spec, struct cpu **cpus, unsigned ncpus, char *err, size_t errlen)
 {
@@ -233,6 +289,43 @@ static bool write_reg(struct cpu *c, unsigned n, uint64_t v)
     return true;
 }
 
+/* Any register as target-order (little-endian) bytes; returns its size. */
+static unsigned reg_bytes(struct cpu *c, unsigned n, uint8_t out[16])
+{
+    if (n >= REG_V0 && n < REG_V0 + 32) { cpu_get_v(c, n - REG_V0, out); return 16; }
+    uint64_t v;
+    unsigned bytes;
+    if (n == REG_FPSR) { v = cpu_get_fpsr(c); bytes = 4; }
+    else if (n == REG_FPCR) { v = cpu_get_fpcr(c); bytes = 4; }
+    else v = read_reg(c, n, &bytes);
+    for (unsigned i = 0; i < bytes; i++) out[i] = (uint8_t)(v >> (8 * i));
+    return bytes;
+}
+static unsigned reg_size(unsigned n)
+{
+    if (n >= REG_V0 && n < REG_V0 + 32) return 16;
+    return (n == 33 || n == REG_FPSR || n == REG_FPCR) ? 4 : 8;
+}
+/* Set register n from hex text (target order). False if malformed. */
+static bool reg_set_hex(struct cpu *c, unsigned n, const char *hex)
+{
+    unsigned sz = reg_size(n);
+    uint8_t b[16];
+    if (strlen(hex) < 2 * sz) return false;
+    for (unsigned i = 0; i < sz; i++) {
+        uint64_t v;
+        if (!parse_hex_le(hex + 2 * i, 1, &v)) return false;
+        b[i] = (uint8_t)v;
+    }
+    if (n >= REG_V0 && n < REG_V0 + 32) { cpu_set_v(c, n - REG_V0, b); return true; }
+    uint64_t v = 0;
+    for (unsigned i = 0; i < sz; i++) v |= (uint64_t)b[i] << (8 * i);
+    if (n == REG_FPSR) cpu_set_fpsr(c, (uint32_t)v);
+    else if (n == REG_FPCR) cpu_set_fpcr(c, (uint32_t)v);
+    else return write_reg(c, n, v);
+    return true;
+}
+
 static struct cpu *thread_cpu(struct gdbstub *g, long tid)
 {
     if (tid <= 0) return g->cpus[g->g_thread];
@@ -348,10 +441,10 @@ enum gdb_action gdbstub_stopped(struct gdbstub *g, struct cpu *stopped, int sig)
         }
         case 'g': {
             char *q = o;
-            for (unsigned r = 0; r < NREGS_CORE; r++) {
-                unsigned bytes;
-                uint64_t v = read_reg(c, r, &bytes);
-                q = hex_le(q, v, bytes);
+            for (unsigned r = 0; r < NREGS_ALL; r++) {
+                uint8_t b[16];
+                unsigned sz = reg_bytes(c, r, b);
+                for (unsigned i = 0; i < sz; i++) q = hex_le(q, b[i], 1);
             }
             send_packet(g, o);
             break;
@@ -359,35 +452,30 @@ enum gdb_action gdbstub_stopped(struct gdbstub *g, struct cpu *stopped, int sig)
         case 'G': {
             const char *q = p + 1;
             bool ok = true;
-            for (unsigned r = 0; r < NREGS_CORE && ok; r++) {
-                unsigned bytes = r == 33 ? 4 : 8;
-                uint64_t v;
-                if (strlen(q) < 2 * bytes || !parse_hex_le(q, bytes, &v)) { ok = false; break; }
-                write_reg(c, r, v);
-                q += 2 * bytes;
+            for (unsigned r = 0; r < NREGS_ALL && ok && *q; r++) {
+                ok = reg_set_hex(c, r, q);
+                q += 2 * reg_size(r);
             }
             send_packet(g, ok ? "OK" : "E22");
             break;
         }
         case 'p': {
             unsigned long r = strtoul(p + 1, NULL, 16);
-            if (r >= NREGS_CORE) { send_packet(g, "E22"); break; }
-            unsigned bytes;
-            uint64_t v = read_reg(c, (unsigned)r, &bytes);
-            hex_le(o, v, bytes);
+            if (r >= NREGS_ALL) { send_packet(g, "E22"); break; }
+            uint8_t b[16];
+            unsigned sz = reg_bytes(c, (unsigned)r, b);
+            char *q = o;
+            for (unsigned i = 0; i < sz; i++) q = hex_le(q, b[i], 1);
             send_packet(g, o);
             break;
         }
         case 'P': {
             char *eq;
             unsigned long r = strtoul(p + 1, &eq, 16);
-            uint64_t v;
-            unsigned bytes = r == 33 ? 4 : 8;
-            if (*eq != '=' || r >= NREGS_CORE || strlen(eq + 1) < 2 * bytes || !parse_hex_le(eq + 1, bytes, &v)) {
+            if (*eq != '=' || r >= NREGS_ALL || !reg_set_hex(c, (unsigned)r, eq + 1)) {
                 send_packet(g, "E22");
                 break;
             }
-            write_reg(c, (unsigned)r, v);
             send_packet(g, "OK");
             break;
         }

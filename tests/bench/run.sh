@@ -19,14 +19,14 @@
 # Exit status 1 on a failed run or a checksum mismatch; the 15 % criterion only fails the run with
 # BENCH_STRICT=1 (wall-clock figures on a loaded host are noisy).
 # Environment: FAULTLINE, QEMU, BENCH_RUNS, BENCH_TIMEOUT (seconds per run, default 600),
-# BENCH_STRICT, BENCH_VARIANTS (default "bench bench_mmu bench_tlb").
+# BENCH_STRICT, BENCH_VARIANTS (default "bench bench_mmu bench_tlb fpbench"; fpbench.c is the FP/SIMD-heavy guest).
 set -u
 cd "$(dirname "$0")/../.." || exit 2
 FL=${FAULTLINE:-./faultline}
 QEMU=${QEMU:-qemu-system-aarch64}
 RUNS=${BENCH_RUNS:-5}
 TMO=${BENCH_TIMEOUT:-600}
-VARIANTS=${BENCH_VARIANTS:-bench bench_mmu bench_tlb}
+VARIANTS=${BENCH_VARIANTS:-bench bench_mmu bench_tlb fpbench}
 B=tests/guest/build
 TIME=/usr/bin/time
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
@@ -77,7 +77,7 @@ done
 
 label() {
     case "$1" in
-    bench) echo "MMU off" ;; bench_mmu) echo "MMU on, TLB-friendly" ;; bench_tlb) echo "MMU on, TLB-hostile" ;; *) echo "$1" ;;
+    bench) echo "MMU off" ;; bench_mmu) echo "MMU on, TLB-friendly" ;; bench_tlb) echo "MMU on, TLB-hostile" ;; fpbench) echo "FP/SIMD-heavy, MMU off" ;; *) echo "$1" ;;
     esac
 }
 rss=0

@@ -25,7 +25,7 @@ BUILD=tests/guest/build
 # NAME[.bin][:VARIANT]: NAME runs build/NAME.elf; NAME.bin runs the raw image build/NAME.bin;
 # :VARIANT names a machine configuration (see machine_of / extra_of) for guests that run in several.
 ALL="hello hello.bin demo undef extabort alu ldst svc sysreg dtbinfo dtbinfo.bin
- mmu_faults mmu_granules tlbi at_par align el0 timer timer:gic3 gicv2 gicv3 smp smp:gic3 gdb_target
+ mmu_faults mmu_granules tlbi at_par align el0 timer timer:gic3 gicv2 gicv3 smp smp:gic3 gdb_target fp
  discover.bin:v2 discover.bin:v3 discover.bin:v2smp4 discover.bin:v3smp4"
 LIST=${GUESTS:-$ALL}
 mode=${1:-}

@@ -424,7 +424,7 @@ static void test_estimates(void **state)
     clr_fpsr();
 }
 
-/* CPACR_EL1.FPEN: FP disabled at the current EL -> EC 0x07, IL = 1, ISS 0, nothing changed. */
+/* CPACR_EL1.FPEN: FP disabled at the current EL -> EC 0x07, IL = 1, CV = 1, COND = 0b1110, nothing changed. */
 static void test_fpen_trap(void **state)
 {
     (void)state;
@@ -434,7 +434,7 @@ static void test_fpen_trap(void **state)
     uint64_t pc = RAM + T_.off;
     run1(FADD_D);
     assert_int_equal(V(0)->d[0], 77);
-    assert_int_equal(c->sr[SR_ESR_EL1], 0x1e000000u);
+    assert_int_equal(c->sr[SR_ESR_EL1], 0x1fe00000u);
     assert_int_equal(c->sr[SR_ELR_EL1], pc);
     assert_int_equal(cpu_get_pc(c), RAM + 0x70000 + 0x200);
     assert_int_equal(cpu_get_stats(c)->exceptions_by_ec[0x07], 1);
@@ -447,7 +447,7 @@ static void test_fpen_trap(void **state)
     c->x[1] = DATA;
     pc = RAM + T_.off;
     run1(0x3dc00020);                 /* ldr q0, [x1] */
-    assert_int_equal(c->sr[SR_ESR_EL1], 0x1e000000u);
+    assert_int_equal(c->sr[SR_ESR_EL1], 0x1fe00000u);
     assert_int_equal(c->sr[SR_ELR_EL1], pc);
     assert_int_equal(cpu_current_el(c), 1);
     assert_int_equal(cpu_get_stats(c)->exceptions_by_ec[0x07], 2);
