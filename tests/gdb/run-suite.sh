@@ -28,5 +28,6 @@ check continue     'MARK bp2 i=\$[0-9]+ = 1 '
 check registers    'pc-is-compute_step=\$[0-9]+ = 1 .*x0=\$[0-9]+ = 1 .*sp-nonzero=\$[0-9]+ = 1 '
 if grep -aEq '<counter>:[[:space:]]+0x0*1$' "$tmp/gdb"; then echo "PASS: gdb/memory"; else fail memory; grep -a "counter>" "$tmp/gdb"; fi
 check single-step  'MARK step delta=\$[0-9]+ = 4 '
+check vector-regs  'MARK vreg=\$[0-9]+ = 0x1122334455667788 .*MARK fpcr=\$[0-9]+ = 0 '
 check watchpoint   'MARK watch counter=\$[0-9]+ = 2 .*MARK watch2 counter=\$[0-9]+ = 3 '
 if grep -q "RESULT ok" "$tmp/console" && [ "$frc" = 0 ]; then echo "PASS: gdb/guest-finishes"; else fail "guest-finishes (exit $frc)"; tail -3 "$tmp/console" "$tmp/stderr"; fi

@@ -20,6 +20,13 @@ echo MARK sp-nonzero=
 print $sp != 0
 echo MARK mem counter=
 x/1gx &counter
+set $v7.d.u[1] = 0x1122334455667788
+echo MARK vreg=
+p/x $v7.d.u[1]
+echo MARK dreg=
+p/x $d7.u
+echo MARK fpcr=
+p $fpcr
 set $before = $pc
 stepi
 echo MARK step delta=
