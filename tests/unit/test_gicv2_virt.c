@@ -2,24 +2,7 @@
  * hypervisor programs GICH_* (through gic_gich_read/write and the banked frame at
  * VIRT_GIC_HYP), the guest uses GICV_* on the bus (VIRT_GIC_VCPU or any address), and we watch
  * the virtual IRQ/FIQ lines, the maintenance interrupt (PPI 25) and the physical state. */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <string.h>
-#include <cmocka.h>
-#include "gic/gic.h"
-#include "machine/machine.h"
-
-#define D(off) (VIRT_GIC_DIST + (off))
-#define C(off) (VIRT_GIC_CPU + (off))
-#define H(off) (VIRT_GIC_HYP + (off))
-#define V(off) (VIRT_GIC_VCPU + (off))
-#define IRQ  GIC_LINE_IRQ
-#define FIQ  GIC_LINE_FIQ
-#define VIRQ GIC_LINE_VIRQ
-#define VFIQ GIC_LINE_VFIQ
+#include "tests/unit/gic_fixture.h"
 
 /* GICH offsets and fields (IHI 0048B 5.3) */
 #define GICH_HCR    0x000
@@ -67,54 +50,6 @@
 #define GICV_IIDR   0x0FC
 #define GICV_DIR    0x1000
 
-struct fx {
-    struct bus *bus;
-    struct gic *gic;
-    bool line[GIC_MAX_CPUS][4];
-    unsigned logs;
-};
-
-static void set_line(void *opaque, unsigned cpu, int line, bool level)
-{
-    struct fx *f = opaque;
-    assert_true(cpu < GIC_MAX_CPUS);
-    assert_true(line >= IRQ && line <= VFIQ);
-    assert_int_not_equal(f->line[cpu][line], level);     /* only changes are reported */
-    f->line[cpu][line] = level;
-}
-
-static void logmsg(void *opaque, const char *msg) { ((struct fx *)opaque)->logs++; }
-
-static struct fx *fx_new(unsigned ncpu)
-{
-    static struct fx f;
-    memset(&f, 0, sizeof f);
-    f.bus = bus_new();
-    struct gic_config cfg = { .version = 2, .num_cpus = ncpu, .set_cpu_line = set_line,
-                              .log = logmsg, .opaque = &f };
-    f.gic = gic_new(&cfg);
-    assert_non_null(f.gic);
-    assert_int_equal(gic_map(f.gic, f.bus), 0);
-    assert_int_equal(gic_map_virt(f.gic, f.bus), 0);
-    return &f;
-}
-
-static void fx_free(struct fx *f)
-{
-    gic_free(f->gic);
-    bus_free(f->bus);
-}
-
-static uint32_t rd32(struct fx *f, uint64_t pa)
-{
-    uint64_t v = 0xdeadbeef;
-    assert_int_equal(bus_read(f->bus, mk_pa(pa), 4, &v), BUS_OK);
-    return (uint32_t)v;
-}
-static void wr32(struct fx *f, uint64_t pa, uint32_t v)
-{
-    assert_int_equal(bus_write(f->bus, mk_pa(pa), 4, v), BUS_OK);
-}
 /* The hypervisor's C accessors, explicit CPU */
 static uint32_t gich(struct fx *f, unsigned c, unsigned off)
 {
@@ -153,7 +88,7 @@ static void vopen(struct fx *f, unsigned c, uint32_t hcr_extra)
 
 static void test_gich_registers(void **s)
 {
-    struct fx *f = fx_new(2);
+    struct fx *f = fx_new(2, 2, true);
     /* GICH_VTR: PRIbits 5, PREbits 5, ListRegs 4 (GIC-400) */
     assert_int_equal(gich(f, 0, GICH_VTR), 4u << 29 | 4u << 26 | 3);
     assert_int_equal(gich(f, 0, GICH_HCR), 0);
@@ -213,7 +148,7 @@ static void test_gich_registers(void **s)
 
 static void test_pending_ack_eoi_maintenance(void **s)
 {
-    struct fx *f = fx_new(1);
+    struct fx *f = fx_new(2, 1, true);
     vopen(f, 0, 0);
     assert_false(f->line[0][VIRQ]);
     /* Hypervisor: LR0 pending, vINTID 27, Group 0, EOI maintenance requested */
@@ -276,7 +211,7 @@ static void test_pending_ack_eoi_maintenance(void **s)
 
 static void test_hw_deactivates_physical(void **s)
 {
-    struct fx *f = fx_new(1);
+    struct fx *f = fx_new(2, 1, true);
     /* Physical SPI 40 (level) to CPU 0; the hypervisor runs GICC with EOImode 1, as Xen */
     wr32(f, D(0x000), 0x1);
     bus_write(f->bus, mk_pa(D(0x400 + 40)), 1, 0x80);
@@ -331,7 +266,7 @@ static void test_hw_deactivates_physical(void **s)
 
 static void test_virtual_priority(void **s)
 {
-    struct fx *f = fx_new(1);
+    struct fx *f = fx_new(2, 1, true);
     vopen(f, 0, 0);
     /* GICV_PMR (GICH_VMCR.VMPriMask) masks: priority must be strictly higher */
     wr32(f, V(GICV_PMR), 0xA0);
@@ -393,7 +328,7 @@ static void test_virtual_priority(void **s)
 
 static void test_groups_and_states(void **s)
 {
-    struct fx *f = fx_new(1);
+    struct fx *f = fx_new(2, 1, true);
     vopen(f, 0, 0);
     wr32(f, V(GICV_CTLR), 0x3);                                /* both groups, AckCtl 0 */
     gich_w(f, 0, GICH_LR(0), lr(70, 0x80, ST_PENDING, true, false, 0, false));
@@ -428,7 +363,7 @@ static void test_groups_and_states(void **s)
 
 static void test_maintenance_conditions(void **s)
 {
-    struct fx *f = fx_new(1);
+    struct fx *f = fx_new(2, 1, true);
     vopen(f, 0, 0);
     /* Underflow: UIE and at most one valid LR */
     gich_w(f, 0, GICH_LR(0), lr(80, 0x80, ST_PENDING, false, false, 0, false));
@@ -468,7 +403,7 @@ static void test_maintenance_conditions(void **s)
 
 static void test_eoicount(void **s)
 {
-    struct fx *f = fx_new(1);
+    struct fx *f = fx_new(2, 1, true);
     vopen(f, 0, 0);
     /* EOI of an INTID no LR holds (the hypervisor spilled it): EOICount counts it */
     gich_w(f, 0, GICH_APR, 1u << 16);          /* it was acknowledged at priority 0x80 */
@@ -503,7 +438,7 @@ static void test_eoicount(void **s)
 
 static void test_gicv_any_address(void **s)
 {
-    struct fx *f = fx_new(2);
+    struct fx *f = fx_new(2, 2, true);
     /* The hypervisor maps GICV where the guest's GICC is (here another bus, as a stage-2 view
      * of the guest, at the GICC address of the virt board), and the C entry point works too */
     struct bus *guest = bus_new();
@@ -535,7 +470,7 @@ static void test_gicv_any_address(void **s)
 
 static void test_bad_accesses(void **s)
 {
-    struct fx *f = fx_new(1);
+    struct fx *f = fx_new(2, 1, true);
     uint64_t v;
     unsigned logs = f->logs;
     /* Sizes other than 32-bit and misaligned accesses: guest errors (external abort) */
@@ -578,7 +513,7 @@ static void test_bad_accesses(void **s)
 
 static void test_reset(void **s)
 {
-    struct fx *f = fx_new(1);
+    struct fx *f = fx_new(2, 1, true);
     vopen(f, 0, HCR_UIE);
     gich_w(f, 0, GICH_LR(0), lr(90, 0x80, ST_PENDING, false, false, 0, false));
     assert_true(f->line[0][VIRQ]);

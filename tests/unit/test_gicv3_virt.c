@@ -2,25 +2,7 @@
  * through gic_ich_read/write, the guest's ICV_*_EL1 view through gic_icv_read/write (the
  * ICC_*_EL1 encodings), the virtual IRQ/FIQ lines, the maintenance interrupt (PPI 25) and the
  * physical state behind HW list registers. */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <string.h>
-#include <cmocka.h>
-#include "gic/gic.h"
-#include "cpu/cpu.h"
-#include "machine/machine.h"
-
-#define D(off) (VIRT_GIC_DIST + (off))
-#define RD(c, off)  (VIRT_GIC_REDIST + (c) * VIRT_GIC_REDIST_STRIDE + (off))
-#define SGI(c, off) (RD(c, 0x10000) + (off))
-#define IRQ  GIC_LINE_IRQ
-#define FIQ  GIC_LINE_FIQ
-#define VIRQ GIC_LINE_VIRQ
-#define VFIQ GIC_LINE_VFIQ
-
+#include "tests/unit/gic_fixture.h"
 
 #define ICH_AP0R0_EL2    SYSREG_ENC(3, 4, 12, 8, 0)
 #define ICH_AP0R1_EL2    SYSREG_ENC(3, 4, 12, 8, 1)
@@ -56,47 +38,6 @@
 #define VMCR_VENG1  (1u << 1)
 #define VMCR_VFIQEn (1u << 3)
 
-struct fx {
-    struct bus *bus;
-    struct gic *gic;
-    bool line[GIC_MAX_CPUS][4];
-    unsigned logs;
-};
-
-static void set_line(void *opaque, unsigned cpu, int line, bool level)
-{
-    struct fx *f = opaque;
-    assert_true(cpu < GIC_MAX_CPUS);
-    assert_true(line >= IRQ && line <= VFIQ);
-    assert_int_not_equal(f->line[cpu][line], level);
-    f->line[cpu][line] = level;
-}
-
-static void logmsg(void *opaque, const char *msg) { ((struct fx *)opaque)->logs++; }
-
-static struct fx *fx_new(unsigned ncpu)
-{
-    static struct fx f;
-    memset(&f, 0, sizeof f);
-    f.bus = bus_new();
-    struct gic_config cfg = { .version = 3, .num_cpus = ncpu, .set_cpu_line = set_line,
-                              .log = logmsg, .opaque = &f };
-    f.gic = gic_new(&cfg);
-    assert_non_null(f.gic);
-    assert_int_equal(gic_map(f.gic, f.bus), 0);
-    return &f;
-}
-
-static void fx_free(struct fx *f)
-{
-    gic_free(f->gic);
-    bus_free(f->bus);
-}
-
-static void wr32(struct fx *f, uint64_t pa, uint32_t v)
-{
-    assert_int_equal(bus_write(f->bus, mk_pa(pa), 4, v), BUS_OK);
-}
 static uint64_t ich(struct fx *f, unsigned c, uint32_t enc)
 {
     uint64_t v = 0xdeadbeef;
@@ -116,16 +57,6 @@ static uint64_t icv(struct fx *f, unsigned c, uint32_t enc)
 static void icv_w(struct fx *f, unsigned c, uint32_t enc, uint64_t v)
 {
     assert_int_equal(gic_icv_write(f->gic, c, enc, v), GIC_SYSREG_OK);
-}
-static uint64_t icc(struct fx *f, unsigned c, uint32_t enc)
-{
-    uint64_t v = 0xdeadbeef;
-    assert_true(gic_icc_read(f->gic, c, enc, &v));
-    return v;
-}
-static void icc_w(struct fx *f, unsigned c, uint32_t enc, uint64_t v)
-{
-    assert_true(gic_icc_write(f->gic, c, enc, v));
 }
 /* ICH_LR<n>_EL2 value */
 static uint64_t lr(uint32_t vid, uint8_t prio, uint64_t state, bool grp1, bool hw, unsigned pid,
@@ -153,7 +84,7 @@ static void vopen(struct fx *f, unsigned c, uint32_t hcr_extra)
 
 static void test_ich_registers(void **s)
 {
-    struct fx *f = fx_new(2);
+    struct fx *f = fx_new(3, 2, true);
     uint64_t v;
     /* ICH_VTR_EL2: PRIbits 5, PREbits 5, IDbits 16, no SEIS/A3V, nV4, TDS, 4 LRs */
     assert_int_equal(ich(f, 0, ICH_VTR_EL2), 4u << 29 | 4u << 26 | 1u << 20 | 1u << 19 | 3);
@@ -220,7 +151,7 @@ static void test_ich_registers(void **s)
 
 static void test_pending_ack_eoi_maintenance(void **s)
 {
-    struct fx *f = fx_new(1);
+    struct fx *f = fx_new(3, 1, true);
     vopen(f, 0, 0);
     ich_w(f, 0, ICH_LR_EL2(1), lr(27, 0xA0, ST_PENDING, true, false, 0, true));
     assert_true(f->line[0][VIRQ]);                              /* Group 1: virtual IRQ */
@@ -251,14 +182,14 @@ static void test_pending_ack_eoi_maintenance(void **s)
     wr32(f, RD(0, 0x14), 0);
     wr32(f, SGI(0, 0x080), 0xFFFFFFFF);
     wr32(f, SGI(0, 0x100), 1u << GIC_MAINT_PPI);
-    icc_w(f, 0, ICC_PMR_EL1, 0xF0);
-    icc_w(f, 0, ICC_IGRPEN1_EL1, 1);
+    icc_wr(f, 0, ICC_PMR_EL1, 0xF0);
+    icc_wr(f, 0, ICC_IGRPEN1_EL1, 1);
     assert_true(f->line[0][IRQ]);
-    assert_int_equal(icc(f, 0, ICC_IAR1_EL1), GIC_MAINT_PPI);
+    assert_int_equal(icc_rd(f, 0, ICC_IAR1_EL1), GIC_MAINT_PPI);
     ich_w(f, 0, ICH_LR_EL2(1), 0);
     assert_false(gic_maint_level(f->gic, 0));
     assert_int_equal(ich(f, 0, ICH_ELRSR_EL2), 0xF);
-    icc_w(f, 0, ICC_EOIR1_EL1, GIC_MAINT_PPI);
+    icc_wr(f, 0, ICC_EOIR1_EL1, GIC_MAINT_PPI);
     assert_false(f->line[0][IRQ]);
     /* Group 0 is a virtual FIQ (VFIQEn is RES1) */
     icv_w(f, 0, ICC_IGRPEN0_EL1, 1);
@@ -282,7 +213,7 @@ static void test_pending_ack_eoi_maintenance(void **s)
 
 static void test_hw_deactivates_physical(void **s)
 {
-    struct fx *f = fx_new(1);
+    struct fx *f = fx_new(3, 1, true);
     /* Physical SPI 40, Group 1, to CPU 0; the hypervisor runs ICC with EOImode 1, as Xen */
     wr32(f, D(0x000), 0x3);
     wr32(f, RD(0, 0x14), 0);
@@ -290,13 +221,13 @@ static void test_hw_deactivates_physical(void **s)
     bus_write(f->bus, mk_pa(D(0x6000 + 40 * 8)), 8, 0);
     wr32(f, D(0x084), 1u << 8);
     wr32(f, D(0x104), 1u << 8);
-    icc_w(f, 0, ICC_PMR_EL1, 0xF0);
-    icc_w(f, 0, ICC_IGRPEN1_EL1, 1);
-    icc_w(f, 0, ICC_CTLR_EL1, 0x2);
+    icc_wr(f, 0, ICC_PMR_EL1, 0xF0);
+    icc_wr(f, 0, ICC_IGRPEN1_EL1, 1);
+    icc_wr(f, 0, ICC_CTLR_EL1, 0x2);
     gic_set_spi(f->gic, 40, true);
     assert_true(f->line[0][IRQ]);
-    assert_int_equal(icc(f, 0, ICC_IAR1_EL1), 40);
-    icc_w(f, 0, ICC_EOIR1_EL1, 40);
+    assert_int_equal(icc_rd(f, 0, ICC_IAR1_EL1), 40);
+    icc_wr(f, 0, ICC_EOIR1_EL1, 40);
     gic_set_spi(f->gic, 40, false);
     assert_true(phys(f, 0, 40, true));
     vopen(f, 0, 0);
@@ -311,8 +242,8 @@ static void test_hw_deactivates_physical(void **s)
     assert_false(gic_maint_level(f->gic, 0));
     /* Guest EOImode 1: ICV_DIR_EL1 deactivates, physical too */
     gic_set_spi(f->gic, 40, true);
-    assert_int_equal(icc(f, 0, ICC_IAR1_EL1), 40);
-    icc_w(f, 0, ICC_EOIR1_EL1, 40);
+    assert_int_equal(icc_rd(f, 0, ICC_IAR1_EL1), 40);
+    icc_wr(f, 0, ICC_EOIR1_EL1, 40);
     gic_set_spi(f->gic, 40, false);
     icv_w(f, 0, ICC_CTLR_EL1, 0x2);
     ich_w(f, 0, ICH_LR_EL2(3), lr(40, 0x80, ST_PENDING, true, true, 40, false));
@@ -328,7 +259,7 @@ static void test_hw_deactivates_physical(void **s)
 
 static void test_virtual_priority(void **s)
 {
-    struct fx *f = fx_new(1);
+    struct fx *f = fx_new(3, 1, true);
     vopen(f, 0, 0);
     /* ICV_BPR1_EL1 6: Group 1 group priority is [7:6] (BPR1 - 1 = 5) */
     icv_w(f, 0, ICC_BPR1_EL1, 6);
@@ -373,7 +304,7 @@ static void test_virtual_priority(void **s)
 
 static void test_maintenance_and_eoicount(void **s)
 {
-    struct fx *f = fx_new(1);
+    struct fx *f = fx_new(3, 1, true);
     vopen(f, 0, 0);
     ich_w(f, 0, ICH_LR_EL2(0), lr(110, 0x80, ST_PENDING, true, false, 0, false));
     ich_w(f, 0, ICH_LR_EL2(3), lr(111, 0x80, ST_PENDING, true, false, 0, false));
@@ -416,17 +347,17 @@ static void test_maintenance_and_eoicount(void **s)
 
 static void test_icv_vs_icc(void **s)
 {
-    struct fx *f = fx_new(2);
+    struct fx *f = fx_new(3, 2, true);
     uint64_t v;
     /* The physical and virtual CPU interfaces are separate state */
-    icc_w(f, 0, ICC_PMR_EL1, 0x30);
+    icc_wr(f, 0, ICC_PMR_EL1, 0x30);
     icv_w(f, 0, ICC_PMR_EL1, 0xC0);
-    assert_int_equal(icc(f, 0, ICC_PMR_EL1), 0x30);
+    assert_int_equal(icc_rd(f, 0, ICC_PMR_EL1), 0x30);
     assert_int_equal(icv(f, 0, ICC_PMR_EL1), 0xC0);
     assert_int_equal(icv(f, 1, ICC_PMR_EL1), 0);                 /* and per CPU */
-    icc_w(f, 0, ICC_BPR1_EL1, 5);
+    icc_wr(f, 0, ICC_BPR1_EL1, 5);
     assert_int_equal(icv(f, 0, ICC_BPR1_EL1), 3);
-    icc_w(f, 0, ICC_IGRPEN1_EL1, 1);
+    icc_wr(f, 0, ICC_IGRPEN1_EL1, 1);
     assert_int_equal(icv(f, 0, ICC_IGRPEN1_EL1), 0);
     assert_int_equal(icv(f, 0, ICC_CTLR_EL1), 4u << 8);
     assert_int_equal(icv(f, 0, ICC_SRE_EL1), 0x7);               /* not virtualized */
@@ -434,8 +365,8 @@ static void test_icv_vs_icc(void **s)
     /* A physical interrupt does not appear in ICV, a virtual one not in ICC */
     vopen(f, 0, 0);
     ich_w(f, 0, ICH_LR_EL2(0), lr(120, 0x20, ST_PENDING, true, false, 0, false));
-    assert_int_equal(icc(f, 0, ICC_HPPIR1_EL1), 1023);
-    assert_int_equal(icc(f, 0, ICC_IAR1_EL1), 1023);
+    assert_int_equal(icc_rd(f, 0, ICC_HPPIR1_EL1), 1023);
+    assert_int_equal(icc_rd(f, 0, ICC_IAR1_EL1), 1023);
     assert_int_equal(icv(f, 0, ICC_HPPIR1_EL1), 120);
     /* SGI generation always traps to the hypervisor */
     assert_int_equal(gic_icv_write(f->gic, 0, ICC_SGI1R_EL1, 1), GIC_SYSREG_TRAP);
@@ -483,7 +414,7 @@ static void test_icv_vs_icc(void **s)
 
 static void test_reset_and_cpus(void **s)
 {
-    struct fx *f = fx_new(2);
+    struct fx *f = fx_new(3, 2, true);
     vopen(f, 1, HCR_UIE);
     ich_w(f, 1, ICH_LR_EL2(0), lr(130, 0x80, ST_PENDING, true, false, 0, false));
     assert_true(f->line[1][VIRQ]);
