@@ -4,51 +4,9 @@
  * the virtual IRQ/FIQ lines, the maintenance interrupt (PPI 25) and the physical state. */
 #include "tests/unit/gic_fixture.h"
 
-/* GICH offsets and fields (IHI 0048B 5.3) */
-#define GICH_HCR    0x000
-#define GICH_VTR    0x004
-#define GICH_VMCR   0x008
-#define GICH_MISR   0x010
-#define GICH_EISR0  0x020
-#define GICH_EISR1  0x024
-#define GICH_ELRSR0 0x030
-#define GICH_ELRSR1 0x034
-#define GICH_APR    0x0F0
-#define GICH_LR(n)  (0x100 + 4 * (n))
-#define HCR_En      (1u << 0)
-#define HCR_UIE     (1u << 1)
-#define HCR_LRENPIE (1u << 2)
-#define HCR_NPIE    (1u << 3)
-#define HCR_VGrp0EIE (1u << 4)
-#define HCR_VGrp0DIE (1u << 5)
-#define HCR_VGrp1EIE (1u << 6)
-#define HCR_VGrp1DIE (1u << 7)
-#define MISR_EOI    (1u << 0)
-#define MISR_U      (1u << 1)
-#define MISR_LRENP  (1u << 2)
-#define MISR_NP     (1u << 3)
-#define MISR_VGrp0E (1u << 4)
-#define MISR_VGrp0D (1u << 5)
-#define MISR_VGrp1E (1u << 6)
-#define MISR_VGrp1D (1u << 7)
 #define ST_PENDING  1u
 #define ST_ACTIVE   2u
 #define ST_PA       3u
-/* GICV offsets: the GICC layout */
-#define GICV_CTLR   0x000
-#define GICV_PMR    0x004
-#define GICV_BPR    0x008
-#define GICV_IAR    0x00C
-#define GICV_EOIR   0x010
-#define GICV_RPR    0x014
-#define GICV_HPPIR  0x018
-#define GICV_ABPR   0x01C
-#define GICV_AIAR   0x020
-#define GICV_AEOIR  0x024
-#define GICV_AHPPIR 0x028
-#define GICV_APR0   0x0D0
-#define GICV_IIDR   0x0FC
-#define GICV_DIR    0x1000
 
 /* The hypervisor's C accessors, explicit CPU */
 static uint32_t gich(struct fx *f, unsigned c, unsigned off)
@@ -80,7 +38,7 @@ static bool ppi_pending(struct fx *f, unsigned c, unsigned intid)
 /* The hypervisor enables the virtual interface; the guest enables Group 0 with PMR open. */
 static void vopen(struct fx *f, unsigned c, uint32_t hcr_extra)
 {
-    gich_w(f, c, GICH_HCR, HCR_En | hcr_extra);
+    gich_w(f, c, GICH_HCR, GICH_HCR_En | hcr_extra);
     gic_set_current_cpu(f->gic, c);
     wr32(f, V(GICV_CTLR), 0x1);          /* EnableGrp0 */
     wr32(f, V(GICV_PMR), 0xF8);
@@ -175,7 +133,7 @@ static void test_pending_ack_eoi_maintenance(void **s)
     assert_int_equal(gich(f, 0, GICH_APR), 0);
     assert_int_equal(gich(f, 0, GICH_EISR0), 0x1);
     assert_int_equal(gich(f, 0, GICH_ELRSR0), 0xE);            /* not free until handled */
-    assert_int_equal(gich(f, 0, GICH_MISR), MISR_EOI);
+    assert_int_equal(gich(f, 0, GICH_MISR), GICH_MISR_EOI);
     assert_true(gic_maint_level(f->gic, 0));
     assert_true(ppi_pending(f, 0, GIC_MAINT_PPI));
     /* The maintenance PPI reaches the hypervisor through the physical interface */
@@ -368,35 +326,35 @@ static void test_maintenance_conditions(void **s)
     /* Underflow: UIE and at most one valid LR */
     gich_w(f, 0, GICH_LR(0), lr(80, 0x80, ST_PENDING, false, false, 0, false));
     gich_w(f, 0, GICH_LR(1), lr(81, 0x80, ST_PENDING, false, false, 0, false));
-    gich_w(f, 0, GICH_HCR, HCR_En | HCR_UIE);
+    gich_w(f, 0, GICH_HCR, GICH_HCR_En | GICH_HCR_UIE);
     assert_int_equal(gich(f, 0, GICH_MISR), 0);
     assert_false(gic_maint_level(f->gic, 0));
     assert_int_equal(rd32(f, V(GICV_IAR)), 80);
     wr32(f, V(GICV_EOIR), 80);
-    assert_int_equal(gich(f, 0, GICH_MISR), MISR_U);
+    assert_int_equal(gich(f, 0, GICH_MISR), GICH_MISR_U);
     assert_true(gic_maint_level(f->gic, 0));
     assert_true(ppi_pending(f, 0, GIC_MAINT_PPI));
-    gich_w(f, 0, GICH_HCR, HCR_En);
+    gich_w(f, 0, GICH_HCR, GICH_HCR_En);
     assert_false(gic_maint_level(f->gic, 0));
     assert_false(ppi_pending(f, 0, GIC_MAINT_PPI));
     /* NP: no LR pending */
-    gich_w(f, 0, GICH_HCR, HCR_En | HCR_NPIE);
+    gich_w(f, 0, GICH_HCR, GICH_HCR_En | GICH_HCR_NPIE);
     assert_int_equal(gich(f, 0, GICH_MISR), 0);
     assert_int_equal(rd32(f, V(GICV_IAR)), 81);
-    assert_int_equal(gich(f, 0, GICH_MISR), MISR_NP);
+    assert_int_equal(gich(f, 0, GICH_MISR), GICH_MISR_NP);
     assert_true(gic_maint_level(f->gic, 0));
     wr32(f, V(GICV_EOIR), 81);
     /* En == 0 masks the maintenance interrupt, not MISR */
-    gich_w(f, 0, GICH_HCR, HCR_NPIE);
-    assert_int_equal(gich(f, 0, GICH_MISR), MISR_NP);
+    gich_w(f, 0, GICH_HCR, GICH_HCR_NPIE);
+    assert_int_equal(gich(f, 0, GICH_MISR), GICH_MISR_NP);
     assert_false(gic_maint_level(f->gic, 0));
     /* Group enable/disable notifications follow GICV_CTLR */
-    gich_w(f, 0, GICH_HCR, HCR_En | HCR_VGrp0EIE | HCR_VGrp0DIE | HCR_VGrp1EIE | HCR_VGrp1DIE);
-    assert_int_equal(gich(f, 0, GICH_MISR), MISR_VGrp0E | MISR_VGrp1D);
+    gich_w(f, 0, GICH_HCR, GICH_HCR_En | GICH_HCR_VGrp0EIE | GICH_HCR_VGrp0DIE | GICH_HCR_VGrp1EIE | GICH_HCR_VGrp1DIE);
+    assert_int_equal(gich(f, 0, GICH_MISR), GICH_MISR_VGrp0E | GICH_MISR_VGrp1D);
     wr32(f, V(GICV_CTLR), 0x2);
-    assert_int_equal(gich(f, 0, GICH_MISR), MISR_VGrp0D | MISR_VGrp1E);
+    assert_int_equal(gich(f, 0, GICH_MISR), GICH_MISR_VGrp0D | GICH_MISR_VGrp1E);
     assert_true(gic_maint_level(f->gic, 0));
-    gich_w(f, 0, GICH_HCR, HCR_En);
+    gich_w(f, 0, GICH_HCR, GICH_HCR_En);
     assert_false(gic_maint_level(f->gic, 0));
     fx_free(f);
 }
@@ -412,11 +370,11 @@ static void test_eoicount(void **s)
     assert_int_equal(rd32(f, V(GICV_RPR)), 0xFF);                      /* priority dropped */
     assert_int_equal(gich(f, 0, GICH_HCR) >> 27, 1);
     assert_int_equal(gich(f, 0, GICH_MISR), 0);                        /* LRENPIE off */
-    gich_w(f, 0, GICH_HCR, gich(f, 0, GICH_HCR) | HCR_LRENPIE);
-    assert_int_equal(gich(f, 0, GICH_MISR), MISR_LRENP);
+    gich_w(f, 0, GICH_HCR, gich(f, 0, GICH_HCR) | GICH_HCR_LRENPIE);
+    assert_int_equal(gich(f, 0, GICH_MISR), GICH_MISR_LRENP);
     assert_true(gic_maint_level(f->gic, 0));
     /* The hypervisor handles it and clears the count */
-    gich_w(f, 0, GICH_HCR, HCR_En | HCR_LRENPIE);
+    gich_w(f, 0, GICH_HCR, GICH_HCR_En | GICH_HCR_LRENPIE);
     assert_false(gic_maint_level(f->gic, 0));
     /* EOImode 1: EOIR does not count, GICV_DIR does */
     wr32(f, V(GICV_CTLR), 0x1 | 1u << 9);
@@ -430,9 +388,9 @@ static void test_eoicount(void **s)
     wr32(f, V(GICV_EOIR), 1022);
     assert_int_equal(gich(f, 0, GICH_HCR) >> 27, 1);
     /* 5-bit counter wraps */
-    gich_w(f, 0, GICH_HCR, HCR_En | 31u << 27);
+    gich_w(f, 0, GICH_HCR, GICH_HCR_En | 31u << 27);
     wr32(f, V(GICV_DIR), 99);
-    assert_int_equal(gich(f, 0, GICH_HCR), HCR_En);
+    assert_int_equal(gich(f, 0, GICH_HCR), GICH_HCR_En);
     fx_free(f);
 }
 
@@ -444,7 +402,7 @@ static void test_gicv_any_address(void **s)
     struct bus *guest = bus_new();
     assert_int_equal(gic_map_gicv_at(f->gic, guest, VIRT_GIC_CPU), 0);
     assert_int_equal(gic_map_gicv_at(f->gic, f->bus, 0x2c002000), 0);
-    gich_w(f, 1, GICH_HCR, HCR_En);
+    gich_w(f, 1, GICH_HCR, GICH_HCR_En);
     gich_w(f, 1, GICH_VMCR, 0x1Fu << 27 | 1);
     gich_w(f, 1, GICH_LR(0), lr(33, 0x80, ST_PENDING, false, false, 0, false));
     assert_true(f->line[1][VIRQ]);
@@ -514,7 +472,7 @@ static void test_bad_accesses(void **s)
 static void test_reset(void **s)
 {
     struct fx *f = fx_new(2, 1, true);
-    vopen(f, 0, HCR_UIE);
+    vopen(f, 0, GICH_HCR_UIE);
     gich_w(f, 0, GICH_LR(0), lr(90, 0x80, ST_PENDING, false, false, 0, false));
     assert_true(f->line[0][VIRQ]);
     assert_true(gic_maint_level(f->gic, 0));                   /* one valid LR: underflow */

@@ -3,8 +3,6 @@
  * IRQ/FIQ lines. Spec: IHI 0069. */
 #include "tests/unit/gic_fixture.h"
 
-#define ICC_AP0R1_EL1    SYSREG_ENC(3, 0, 12, 8, 5)
-
 /* Linux's set-up: wake the redistributor, everything Group 1, IGRPEN1, PMR open. */
 static void open_cpu(struct fx *f, unsigned c)
 {

@@ -4,39 +4,9 @@
  * physical state behind HW list registers. */
 #include "tests/unit/gic_fixture.h"
 
-#define ICH_AP0R0_EL2    SYSREG_ENC(3, 4, 12, 8, 0)
-#define ICH_AP0R1_EL2    SYSREG_ENC(3, 4, 12, 8, 1)
-#define ICH_AP1R0_EL2    SYSREG_ENC(3, 4, 12, 9, 0)
-#define ICH_AP1R3_EL2    SYSREG_ENC(3, 4, 12, 9, 3)
-#define ICC_SRE_EL2      SYSREG_ENC(3, 4, 12, 9, 5)
-#define ICH_HCR_EL2      SYSREG_ENC(3, 4, 12, 11, 0)
-#define ICH_VTR_EL2      SYSREG_ENC(3, 4, 12, 11, 1)
-#define ICH_MISR_EL2     SYSREG_ENC(3, 4, 12, 11, 2)
-#define ICH_EISR_EL2     SYSREG_ENC(3, 4, 12, 11, 3)
-#define ICH_ELRSR_EL2    SYSREG_ENC(3, 4, 12, 11, 5)
-#define ICH_VMCR_EL2     SYSREG_ENC(3, 4, 12, 11, 7)
-#define ICH_LR_EL2(n)    SYSREG_ENC(3, 4, 12, 12 + (n) / 8, (n) % 8)
-
-#define HCR_En      (1u << 0)
-#define HCR_UIE     (1u << 1)
-#define HCR_LRENPIE (1u << 2)
-#define HCR_NPIE    (1u << 3)
-#define HCR_VGrp1EIE (1u << 6)
-#define HCR_TC      (1u << 10)
-#define HCR_TALL0   (1u << 11)
-#define HCR_TALL1   (1u << 12)
-#define HCR_TDIR    (1u << 14)
-#define MISR_EOI    (1u << 0)
-#define MISR_U      (1u << 1)
-#define MISR_LRENP  (1u << 2)
-#define MISR_NP     (1u << 3)
-#define MISR_VGrp1E (1u << 6)
 #define ST_PENDING  1ull
 #define ST_ACTIVE   2ull
 #define ST_PA       3ull
-#define VMCR_VENG0  (1u << 0)
-#define VMCR_VENG1  (1u << 1)
-#define VMCR_VFIQEn (1u << 3)
 
 static uint64_t ich(struct fx *f, unsigned c, uint32_t enc)
 {
@@ -77,7 +47,7 @@ static bool phys(struct fx *f, unsigned c, unsigned intid, bool active)
  * the priority mask open, as Linux does. */
 static void vopen(struct fx *f, unsigned c, uint32_t hcr_extra)
 {
-    ich_w(f, c, ICH_HCR_EL2, HCR_En | hcr_extra);
+    ich_w(f, c, ICH_HCR_EL2, GICH_HCR_En | hcr_extra);
     icv_w(f, c, ICC_PMR_EL1, 0xF0);
     icv_w(f, c, ICC_IGRPEN1_EL1, 1);
 }
@@ -92,7 +62,7 @@ static void test_ich_registers(void **s)
     ich_w(f, 0, ICC_SRE_EL2, 0);
     assert_int_equal(ich(f, 0, ICC_SRE_EL2), 0xF);
     assert_int_equal(ich(f, 0, ICH_HCR_EL2), 0);
-    assert_int_equal(ich(f, 0, ICH_VMCR_EL2), VMCR_VFIQEn | 3u << 18 | 2u << 21);
+    assert_int_equal(ich(f, 0, ICH_VMCR_EL2), ICH_VMCR_VFIQEn | 3u << 18 | 2u << 21);
     assert_int_equal(ich(f, 0, ICH_ELRSR_EL2), 0xF);
     assert_int_equal(ich(f, 0, ICH_EISR_EL2), 0);
     assert_int_equal(ich(f, 0, ICH_MISR_EL2), 0);
@@ -108,12 +78,12 @@ static void test_ich_registers(void **s)
     assert_int_equal(icv(f, 0, ICC_CTLR_EL1), 4u << 8 | 0x3);   /* PRIbits, EOImode, CBPR */
     assert_int_equal(icv(f, 0, ICC_IGRPEN0_EL1), 1);
     ich_w(f, 0, ICH_VMCR_EL2, 0);
-    assert_int_equal(ich(f, 0, ICH_VMCR_EL2), VMCR_VFIQEn | 3u << 18 | 2u << 21);
+    assert_int_equal(ich(f, 0, ICH_VMCR_EL2), ICH_VMCR_VFIQEn | 3u << 18 | 2u << 21);
     /* The guest's ICV writes land in the VMCR */
     icv_w(f, 0, ICC_PMR_EL1, 0x80);
     icv_w(f, 0, ICC_IGRPEN1_EL1, 1);
     icv_w(f, 0, ICC_BPR1_EL1, 6);
-    assert_int_equal(ich(f, 0, ICH_VMCR_EL2), 0x80u << 24 | 2u << 21 | 6u << 18 | VMCR_VFIQEn | VMCR_VENG1);
+    assert_int_equal(ich(f, 0, ICH_VMCR_EL2), 0x80u << 24 | 2u << 21 | 6u << 18 | ICH_VMCR_VFIQEn | ICH_VMCR_VENG1);
     /* LR round trip: 64-bit, HW with pINTID, software with EOI */
     uint64_t l = lr(0x1234, 0xA8, ST_PA, true, true, 0x1FF0, false);
     ich_w(f, 1, ICH_LR_EL2(3), l);
@@ -174,7 +144,7 @@ static void test_pending_ack_eoi_maintenance(void **s)
     assert_int_equal(icv(f, 0, ICC_RPR_EL1), 0xFF);
     assert_int_equal(ich(f, 0, ICH_EISR_EL2), 0x2);
     assert_int_equal(ich(f, 0, ICH_ELRSR_EL2), 0xD);
-    assert_int_equal(ich(f, 0, ICH_MISR_EL2), MISR_EOI);
+    assert_int_equal(ich(f, 0, ICH_MISR_EL2), GICH_MISR_EOI);
     assert_true(gic_maint_level(f->gic, 0));
     assert_true(phys(f, 0, GIC_MAINT_PPI, false));
     /* The hypervisor takes PPI 25 through its physical ICC interface (Group 1 here) */
@@ -308,18 +278,18 @@ static void test_maintenance_and_eoicount(void **s)
     vopen(f, 0, 0);
     ich_w(f, 0, ICH_LR_EL2(0), lr(110, 0x80, ST_PENDING, true, false, 0, false));
     ich_w(f, 0, ICH_LR_EL2(3), lr(111, 0x80, ST_PENDING, true, false, 0, false));
-    ich_w(f, 0, ICH_HCR_EL2, HCR_En | HCR_UIE | HCR_NPIE);
+    ich_w(f, 0, ICH_HCR_EL2, GICH_HCR_En | GICH_HCR_UIE | GICH_HCR_NPIE);
     assert_int_equal(ich(f, 0, ICH_MISR_EL2), 0);
     assert_int_equal(icv(f, 0, ICC_IAR1_EL1), 110);
     icv_w(f, 0, ICC_EOIR1_EL1, 110);
-    assert_int_equal(ich(f, 0, ICH_MISR_EL2), MISR_U);          /* one valid LR left */
+    assert_int_equal(ich(f, 0, ICH_MISR_EL2), GICH_MISR_U);          /* one valid LR left */
     assert_true(gic_maint_level(f->gic, 0));
     assert_int_equal(icv(f, 0, ICC_IAR1_EL1), 111);
-    assert_int_equal(ich(f, 0, ICH_MISR_EL2), MISR_U | MISR_NP);
+    assert_int_equal(ich(f, 0, ICH_MISR_EL2), GICH_MISR_U | GICH_MISR_NP);
     icv_w(f, 0, ICC_EOIR1_EL1, 111);
-    ich_w(f, 0, ICH_HCR_EL2, HCR_En | HCR_VGrp1EIE);
-    assert_int_equal(ich(f, 0, ICH_MISR_EL2), MISR_VGrp1E);
-    ich_w(f, 0, ICH_HCR_EL2, HCR_En);
+    ich_w(f, 0, ICH_HCR_EL2, GICH_HCR_En | GICH_HCR_VGrp1EIE);
+    assert_int_equal(ich(f, 0, ICH_MISR_EL2), GICH_MISR_VGrp1E);
+    ich_w(f, 0, ICH_HCR_EL2, GICH_HCR_En);
     assert_false(gic_maint_level(f->gic, 0));
     assert_false(phys(f, 0, GIC_MAINT_PPI, false));
     /* EOI of a vINTID in no LR: EOIcount, LRENP */
@@ -328,10 +298,10 @@ static void test_maintenance_and_eoicount(void **s)
     assert_int_equal(icv(f, 0, ICC_RPR_EL1), 0xFF);
     assert_int_equal(ich(f, 0, ICH_HCR_EL2) >> 27, 1);
     assert_false(gic_maint_level(f->gic, 0));
-    ich_w(f, 0, ICH_HCR_EL2, ich(f, 0, ICH_HCR_EL2) | HCR_LRENPIE);
-    assert_int_equal(ich(f, 0, ICH_MISR_EL2), MISR_LRENP);
+    ich_w(f, 0, ICH_HCR_EL2, ich(f, 0, ICH_HCR_EL2) | GICH_HCR_LRENPIE);
+    assert_int_equal(ich(f, 0, ICH_MISR_EL2), GICH_MISR_LRENP);
     assert_true(gic_maint_level(f->gic, 0));
-    ich_w(f, 0, ICH_HCR_EL2, HCR_En | HCR_LRENPIE);
+    ich_w(f, 0, ICH_HCR_EL2, GICH_HCR_En | GICH_HCR_LRENPIE);
     assert_false(gic_maint_level(f->gic, 0));
     /* EOImode 1: EOIR does not count, DIR does; special INTIDs do nothing */
     icv_w(f, 0, ICC_CTLR_EL1, 0x2);
@@ -376,27 +346,27 @@ static void test_icv_vs_icc(void **s)
     gic_irq_state(f->gic, 1, 0, &st);
     assert_false(st.pending);
     /* ICH_HCR_EL2 trap controls */
-    ich_w(f, 0, ICH_HCR_EL2, HCR_En | HCR_TALL1);
+    ich_w(f, 0, ICH_HCR_EL2, GICH_HCR_En | ICH_HCR_TALL1);
     assert_int_equal(gic_icv_read(f->gic, 0, ICC_IAR1_EL1, &v), GIC_SYSREG_TRAP);
     assert_int_equal(gic_icv_write(f->gic, 0, ICC_EOIR1_EL1, 1), GIC_SYSREG_TRAP);
     assert_int_equal(gic_icv_write(f->gic, 0, ICC_IGRPEN1_EL1, 0), GIC_SYSREG_TRAP);
     assert_int_equal(gic_icv_read(f->gic, 0, ICC_IAR0_EL1, &v), GIC_SYSREG_OK);
     assert_int_equal(gic_icv_read(f->gic, 0, ICC_PMR_EL1, &v), GIC_SYSREG_OK);
-    ich_w(f, 0, ICH_HCR_EL2, HCR_En | HCR_TALL0);
+    ich_w(f, 0, ICH_HCR_EL2, GICH_HCR_En | ICH_HCR_TALL0);
     assert_int_equal(gic_icv_read(f->gic, 0, ICC_HPPIR0_EL1, &v), GIC_SYSREG_TRAP);
     assert_int_equal(gic_icv_read(f->gic, 0, ICC_AP0R0_EL1, &v), GIC_SYSREG_TRAP);
     assert_int_equal(gic_icv_read(f->gic, 0, ICC_BPR1_EL1, &v), GIC_SYSREG_OK);
-    ich_w(f, 0, ICH_HCR_EL2, HCR_En | HCR_TC);
+    ich_w(f, 0, ICH_HCR_EL2, GICH_HCR_En | ICH_HCR_TC);
     assert_int_equal(gic_icv_read(f->gic, 0, ICC_CTLR_EL1, &v), GIC_SYSREG_TRAP);
     assert_int_equal(gic_icv_write(f->gic, 0, ICC_PMR_EL1, 0), GIC_SYSREG_TRAP);
     assert_int_equal(gic_icv_read(f->gic, 0, ICC_RPR_EL1, &v), GIC_SYSREG_TRAP);
     assert_int_equal(gic_icv_write(f->gic, 0, ICC_DIR_EL1, 1), GIC_SYSREG_TRAP);
     assert_int_equal(gic_icv_read(f->gic, 0, ICC_IAR1_EL1, &v), GIC_SYSREG_OK);
-    ich_w(f, 0, ICH_HCR_EL2, HCR_En | HCR_TDIR);
+    ich_w(f, 0, ICH_HCR_EL2, GICH_HCR_En | ICH_HCR_TDIR);
     assert_int_equal(gic_icv_write(f->gic, 0, ICC_DIR_EL1, 1), GIC_SYSREG_TRAP);
     assert_int_equal(gic_icv_write(f->gic, 0, ICC_PMR_EL1, 0xF0), GIC_SYSREG_OK);
     /* UNDEFINED beats the traps: wrong direction, unknown register */
-    ich_w(f, 0, ICH_HCR_EL2, HCR_En | HCR_TC | HCR_TALL0 | HCR_TALL1);
+    ich_w(f, 0, ICH_HCR_EL2, GICH_HCR_En | ICH_HCR_TC | ICH_HCR_TALL0 | ICH_HCR_TALL1);
     assert_int_equal(gic_icv_read(f->gic, 0, ICC_EOIR1_EL1, &v), GIC_SYSREG_UNDEF);
     assert_int_equal(gic_icv_read(f->gic, 0, ICC_SGI1R_EL1, &v), GIC_SYSREG_UNDEF);
     assert_int_equal(gic_icv_write(f->gic, 0, ICC_IAR1_EL1, 0), GIC_SYSREG_UNDEF);
@@ -405,7 +375,7 @@ static void test_icv_vs_icc(void **s)
     assert_int_equal(gic_icv_read(f->gic, 0, SYSREG_ENC(3, 0, 12, 13, 0), &v), GIC_SYSREG_UNDEF);
     assert_int_equal(gic_icv_read(f->gic, 2, ICC_PMR_EL1, &v), GIC_SYSREG_UNDEF);
     /* ICV_DIR with EOImode 0: logged, deactivates */
-    ich_w(f, 0, ICH_HCR_EL2, HCR_En);
+    ich_w(f, 0, ICH_HCR_EL2, GICH_HCR_En);
     unsigned logs = f->logs;
     icv_w(f, 0, ICC_DIR_EL1, 7);
     assert_int_equal(f->logs, logs + 1);
@@ -415,7 +385,7 @@ static void test_icv_vs_icc(void **s)
 static void test_reset_and_cpus(void **s)
 {
     struct fx *f = fx_new(3, 2, true);
-    vopen(f, 1, HCR_UIE);
+    vopen(f, 1, GICH_HCR_UIE);
     ich_w(f, 1, ICH_LR_EL2(0), lr(130, 0x80, ST_PENDING, true, false, 0, false));
     assert_true(f->line[1][VIRQ]);
     assert_false(f->line[0][VIRQ]);
