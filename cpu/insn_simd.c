@@ -53,6 +53,32 @@ static inline uint64_t sat_to(__int128 v, unsigned bits, bool uns, bool *sat)
 }
 static inline uint64_t esize_mask(unsigned sz) { return sz == 3 ? ~0ull : (1ull << (8u << sz)) - 1; }
 
+/* Write a lane-wise result to Vd: the upper 64 bits cleared when zero_hi (a 64-bit vector, or a
+ * narrowing into the lower half), a scalar keeps only its element, saturation sets FPSR.QC. */
+static inline const struct dinsn *vd_write(struct cpu *c, const struct dinsn *d, union vreg t,
+                                           unsigned sz, bool zero_hi, bool scalar, bool sat)
+{
+    if (zero_hi) t.d[1] = 0;
+    if (scalar) t.d[0] &= esize_mask(sz);
+    c->v[d->rd] = t;
+    if (sat) set_qc(c);
+    return d + 1;
+}
+
+/* SHLL/SSHLL/USHLL: the elements of the lower (Q == 0) or upper half of Vn, extended to twice
+ * their size and shifted left. */
+static inline const struct dinsn *widen_shl(struct cpu *c, const struct dinsn *d, unsigned sz,
+                                            bool sgn, unsigned sh)
+{
+    const union vreg *n = &c->v[d->rn];
+    union vreg t = { .d = { 0, 0 } };
+    unsigned nn = 8u >> sz, hi = d->a ? nn : 0;
+    for (unsigned i = 0; i < nn; i++)
+        lane_set(&t, i, sz + 1, lane_get(n, hi + i, sz, sgn) << sh);
+    c->v[d->rd] = t;
+    return d + 1;
+}
+
 /* Shift by a signed register amount (SSHL/USHL/SRSHL/URSHL/SQSHL/UQSHL/SQRSHL/UQRSHL). */
 static inline uint64_t shift_reg(uint64_t x, int sh, unsigned sz, bool uns, bool round, bool satur, bool *sat)
 {
@@ -442,18 +468,10 @@ static const struct dinsn *exec_2misc(struct cpu *c, const struct dinsn *d)
             else r = sat_to(lane_s(n, i, sz + 1), bits, true, &sat);
             lane_set(&t, hi + i, sz, r);
         }
-        if (!hi) t.d[1] = 0;
-        if (scalar) t.d[0] &= esize_mask(sz);
-        c->v[d->rd] = t;
-        if (sat) set_qc(c);
-        return d + 1;
+        return vd_write(c, d, t, sz, !hi, scalar, sat);
     }
-    case M_SHLL: {
-        unsigned nn = 8u >> sz, hi = d->a ? nn : 0;
-        for (unsigned i = 0; i < nn; i++) lane_set(&t, i, sz + 1, lane_u(n, hi + i, sz) << bits);
-        c->v[d->rd] = t;
-        return d + 1;
-    }
+    case M_SHLL:
+        return widen_shl(c, d, sz, false, bits);
     default:
         for (unsigned i = 0; i < nl; i++) {
             uint64_t x = lane_u(n, i, sz), r;
@@ -480,11 +498,7 @@ static const struct dinsn *exec_2misc(struct cpu *c, const struct dinsn *d)
         }
         break;
     }
-    if (!d->a) t.d[1] = 0;
-    if (scalar) t.d[0] &= esize_mask(sz);
-    c->v[d->rd] = t;
-    if (sat) set_qc(c);
-    return d + 1;
+    return vd_write(c, d, t, sz, !d->a, scalar, sat);
 }
 
 bool dec_simd_fp2misc(const struct cpu *c, struct dinsn *d, uint32_t insn, bool scalar);
@@ -883,19 +897,10 @@ static const struct dinsn *exec_shimm(struct cpu *c, const struct dinsn *d)
             }
             lane_set(&t, hi + i, sz, r);
         }
-        if (!hi) t.d[1] = 0;
-        if (scalar) t.d[0] &= esize_mask(sz);
-        c->v[d->rd] = t;
-        if (sat) set_qc(c);
-        return d + 1;
+        return vd_write(c, d, t, sz, !hi, scalar, sat);
     }
-    if (op == S_SSHLL || op == S_USHLL) {
-        unsigned nn = 8u >> sz, hi = d->a ? nn : 0;
-        for (unsigned i = 0; i < nn; i++)
-            lane_set(&t, i, sz + 1, lane_get(n, hi + i, sz, op == S_SSHLL) << sh);
-        c->v[d->rd] = t;
-        return d + 1;
-    }
+    if (op == S_SSHLL || op == S_USHLL)
+        return widen_shl(c, d, sz, op == S_SSHLL, sh);
     for (unsigned i = 0; i < nl; i++) {
         uint64_t x = lane_u(n, i, sz), acc = lane_u(dd, i, sz), r;
         __int128 sv = lane_s(n, i, sz), uv = (__int128)x;
@@ -917,11 +922,7 @@ static const struct dinsn *exec_shimm(struct cpu *c, const struct dinsn *d)
         }
         lane_set(&t, i, sz, r);
     }
-    if (!d->a) t.d[1] = 0;
-    if (scalar) t.d[0] &= esize_mask(sz);
-    c->v[d->rd] = t;
-    if (sat) set_qc(c);
-    return d + 1;
+    return vd_write(c, d, t, sz, !d->a, scalar, sat);
 }
 
 bool dec_simd_fpshimm(const struct cpu *c, struct dinsn *d, uint32_t insn, bool scalar, unsigned sz, unsigned fbits);

@@ -178,6 +178,21 @@ bool dec_flsp(const struct cpu *c, struct dinsn *d, uint32_t insn)
  * d->sz = log2(esize bytes), d->a = selem, d->b = rpt, d->ra = Q, d->imm bit 0 = post-index. */
 static inline unsigned ldst_total(const struct dinsn *d) { return (unsigned)d->a * d->b * (d->ra ? 16 : 8); }
 
+/* The operand fields both structure forms share: Vt, Rn, Rm and the layout above (b is rpt for
+ * multiple structures, the lane index for a single structure). */
+static void ldst_struct_operands(struct dinsn *d, uint32_t insn, unsigned sz, unsigned selem,
+                                 unsigned b, unsigned q, bool post)
+{
+    d->rd = (uint8_t)rf(insn, 0);
+    d->rn = reg_sp(rf(insn, 5));
+    d->rm = reg_zr(rf(insn, 16));
+    d->sz = (uint8_t)sz;
+    d->a = (uint8_t)selem;
+    d->b = (uint8_t)b;
+    d->ra = (uint8_t)q;
+    d->imm = post;
+}
+
 static inline void ldst_post(struct cpu *c, const struct dinsn *d, uint64_t addr, unsigned total)
 {
     if (d->imm & 1) c->x[d->rn] = addr + (d->rm == REG_ZR ? total : c->x[d->rm]);
@@ -273,14 +288,7 @@ bool dec_ldst_multi(const struct cpu *c, struct dinsn *d, uint32_t insn)
     default: return false;
     }
     if (size == 3 && !q && selem != 1) return false;
-    d->rd = (uint8_t)rf(insn, 0);
-    d->rn = reg_sp(rf(insn, 5));
-    d->rm = reg_zr(rf(insn, 16));
-    d->sz = (uint8_t)size;
-    d->a = (uint8_t)selem;
-    d->b = (uint8_t)rpt;
-    d->ra = (uint8_t)q;
-    d->imm = post;
+    ldst_struct_operands(d, insn, size, selem, rpt, q, post);
     d->fn = (insn >> 22) & 1 ? exec_ldn_multi : exec_stn_multi;
     return true;
 }
@@ -374,13 +382,6 @@ bool dec_ldst_single(const struct cpu *c, struct dinsn *d, uint32_t insn)
         break;
     }
     if (opcode >> 1 != 3) d->fn = load ? exec_ldn_single : exec_stn_single;
-    d->rd = (uint8_t)rf(insn, 0);
-    d->rn = reg_sp(rf(insn, 5));
-    d->rm = reg_zr(rf(insn, 16));
-    d->sz = (uint8_t)scale;
-    d->a = (uint8_t)selem;
-    d->b = (uint8_t)index;
-    d->ra = (uint8_t)q;
-    d->imm = post;
+    ldst_struct_operands(d, insn, scale, selem, index, q, post);
     return true;
 }

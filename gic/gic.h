@@ -24,6 +24,7 @@ struct bus;
 #define ICC_HPPIR0_EL1   SYSREG_ENC(3, 0, 12, 8, 2)
 #define ICC_BPR0_EL1     SYSREG_ENC(3, 0, 12, 8, 3)
 #define ICC_AP0R0_EL1    SYSREG_ENC(3, 0, 12, 8, 4)
+#define ICC_AP0R1_EL1    SYSREG_ENC(3, 0, 12, 8, 5)
 #define ICC_AP0R3_EL1    SYSREG_ENC(3, 0, 12, 8, 7)
 #define ICC_AP1R0_EL1    SYSREG_ENC(3, 0, 12, 9, 0)
 #define ICC_AP1R3_EL1    SYSREG_ENC(3, 0, 12, 9, 3)
@@ -107,6 +108,82 @@ bool gic_icc_write(struct gic *g, unsigned cpu, uint32_t enc, uint64_t val);
  * preemption bits on both versions. */
 #define GIC_MAINT_PPI      25
 #define GIC_NUM_LRS        4
+
+/* GICv2 GICH_* register offsets (IHI 0048B table 5-1), as gic_gich_read/write take them. */
+#define GICH_HCR         0x000
+#define GICH_VTR         0x004
+#define GICH_VMCR        0x008
+#define GICH_MISR        0x010
+#define GICH_EISR0       0x020
+#define GICH_EISR1       0x024
+#define GICH_ELRSR0      0x030
+#define GICH_ELRSR1      0x034
+#define GICH_APR         0x0F0
+#define GICH_LR(n)       (0x100 + 4 * (n))      /* n = 0..63; GIC_NUM_LRS implemented */
+/* GICv2 GICV_* register offsets (IHI 0048B 5.4: the GICC layout of table 4-2). */
+#define GICV_CTLR        0x0000
+#define GICV_PMR         0x0004
+#define GICV_BPR         0x0008
+#define GICV_IAR         0x000C
+#define GICV_EOIR        0x0010
+#define GICV_RPR         0x0014
+#define GICV_HPPIR       0x0018
+#define GICV_ABPR        0x001C
+#define GICV_AIAR        0x0020
+#define GICV_AEOIR       0x0024
+#define GICV_AHPPIR      0x0028
+#define GICV_APR0        0x00D0
+#define GICV_IIDR        0x00FC
+#define GICV_DIR         0x1000
+
+/* GICv3 ICH_*_EL2 and ICC_SRE_EL2 (IHI 0069 12.4 / 12.2) as MRS/MSR encodings (SYSREG_ENC). */
+#define ICH_AP0R0_EL2    SYSREG_ENC(3, 4, 12, 8, 0)
+#define ICH_AP0R1_EL2    SYSREG_ENC(3, 4, 12, 8, 1)
+#define ICH_AP0R3_EL2    SYSREG_ENC(3, 4, 12, 8, 3)
+#define ICH_AP1R0_EL2    SYSREG_ENC(3, 4, 12, 9, 0)
+#define ICH_AP1R3_EL2    SYSREG_ENC(3, 4, 12, 9, 3)
+#define ICC_SRE_EL2      SYSREG_ENC(3, 4, 12, 9, 5)
+#define ICH_HCR_EL2      SYSREG_ENC(3, 4, 12, 11, 0)
+#define ICH_VTR_EL2      SYSREG_ENC(3, 4, 12, 11, 1)
+#define ICH_MISR_EL2     SYSREG_ENC(3, 4, 12, 11, 2)
+#define ICH_EISR_EL2     SYSREG_ENC(3, 4, 12, 11, 3)
+#define ICH_ELRSR_EL2    SYSREG_ENC(3, 4, 12, 11, 5)
+#define ICH_VMCR_EL2     SYSREG_ENC(3, 4, 12, 11, 7)
+#define ICH_LR_EL2(n)    SYSREG_ENC(3, 4, 12, 12 + (n) / 8, (n) % 8)   /* n = 0..15 */
+
+/* GICH_HCR / ICH_HCR_EL2 (IHI 0048B 5.3.1, IHI 0069 ICH_HCR_EL2): the same bits [7:0] and
+ * EOICount [31:27] in both; the trap bits are GICv3 only. */
+#define GICH_HCR_En        (1u << 0)
+#define GICH_HCR_UIE       (1u << 1)
+#define GICH_HCR_LRENPIE   (1u << 2)
+#define GICH_HCR_NPIE      (1u << 3)
+#define GICH_HCR_VGrp0EIE  (1u << 4)
+#define GICH_HCR_VGrp0DIE  (1u << 5)
+#define GICH_HCR_VGrp1EIE  (1u << 6)
+#define GICH_HCR_VGrp1DIE  (1u << 7)
+#define ICH_HCR_TC         (1u << 10)
+#define ICH_HCR_TALL0      (1u << 11)
+#define ICH_HCR_TALL1      (1u << 12)
+#define ICH_HCR_TDIR       (1u << 14)
+#define GICH_HCR_EOICount_SHIFT 27
+/* GICH_MISR / ICH_MISR_EL2 bits (same layout in both). */
+#define GICH_MISR_EOI      (1u << 0)
+#define GICH_MISR_U        (1u << 1)
+#define GICH_MISR_LRENP    (1u << 2)
+#define GICH_MISR_NP       (1u << 3)
+#define GICH_MISR_VGrp0E   (1u << 4)
+#define GICH_MISR_VGrp0D   (1u << 5)
+#define GICH_MISR_VGrp1E   (1u << 6)
+#define GICH_MISR_VGrp1D   (1u << 7)
+/* ICH_VMCR_EL2 fields */
+#define ICH_VMCR_VENG0       (1u << 0)
+#define ICH_VMCR_VENG1       (1u << 1)
+#define ICH_VMCR_VFIQEn      (1u << 3)
+#define ICH_VMCR_VCBPR       (1u << 4)
+#define ICH_VMCR_VEOIM       (1u << 9)
+#define ICH_VMCR_VBPR1_SHIFT 18
+#define ICH_VMCR_VBPR0_SHIFT 21
+#define ICH_VMCR_VPMR_SHIFT  24
 
 /* GICv2 GICH_* (IHI 0048B 5.3): offset in the 4 KiB GICH frame (GICH_HCR 0x000 .. GICH_LR3
  * 0x10C), 32-bit. Bus status (BUS_OK; BUS_SLAVE_ERROR for a misaligned offset or a GICv3 GIC). */

@@ -75,31 +75,6 @@ struct gic_lr {
     uint8_t cpuid;         /* GICv2, HW == 0, SGI: source CPU reported in GICV_IAR[12:10] */
 };
 
-/* GICH_HCR / ICH_HCR_EL2 (IHI 0048B 5.3.1, IHI 0069 ICH_HCR_EL2): the same bits [7:0] and
- * EOICount [31:27] in both. The GICv3-only trap bits are stored in the same word. */
-#define GICH_HCR_En        (1u << 0)
-#define GICH_HCR_UIE       (1u << 1)
-#define GICH_HCR_LRENPIE   (1u << 2)
-#define GICH_HCR_NPIE      (1u << 3)
-#define GICH_HCR_VGrp0EIE  (1u << 4)
-#define GICH_HCR_VGrp0DIE  (1u << 5)
-#define GICH_HCR_VGrp1EIE  (1u << 6)
-#define GICH_HCR_VGrp1DIE  (1u << 7)
-#define ICH_HCR_TC         (1u << 10)
-#define ICH_HCR_TALL0      (1u << 11)
-#define ICH_HCR_TALL1      (1u << 12)
-#define ICH_HCR_TDIR       (1u << 14)
-#define GICH_HCR_EOICount_SHIFT 27
-/* GICH_MISR / ICH_MISR_EL2 bits (same layout in both). */
-#define GICH_MISR_EOI      (1u << 0)
-#define GICH_MISR_U        (1u << 1)
-#define GICH_MISR_LRENP    (1u << 2)
-#define GICH_MISR_NP       (1u << 3)
-#define GICH_MISR_VGrp0E   (1u << 4)
-#define GICH_MISR_VGrp0D   (1u << 5)
-#define GICH_MISR_VGrp1E   (1u << 6)
-#define GICH_MISR_VGrp1D   (1u << 7)
-
 struct gic_vcpuif {
     uint32_t hcr;          /* GICH_HCR / ICH_HCR_EL2 */
     /* The virtual CPU interface as the guest sees it (GICV_* / ICV_*): the GICH_VMCR /

@@ -10,18 +10,8 @@
  * errors (BUS_SLAVE_ERROR). */
 #include "gic/gic_internal.h"
 
-/* GICH register map, IHI 0048B table 5-1 */
-#define GICH_HCR      0x000
-#define GICH_VTR      0x004
-#define GICH_VMCR     0x008
-#define GICH_MISR     0x010
-#define GICH_EISR0    0x020
-#define GICH_EISR1    0x024
-#define GICH_ELRSR0   0x030
-#define GICH_ELRSR1   0x034
-#define GICH_APR      0x0F0
-#define GICH_LR0      0x100
-#define GICH_LR63     0x1FC
+/* GICH_* and GICV_* offsets: gic/gic.h */
+#define GICH_LR_LAST  GICH_LR(63)
 
 /* GICH_HCR: the architected bits (5.3.1); bits [26:8] are reserved. */
 #define GICH_HCR_MASK 0xF80000FFu
@@ -49,22 +39,6 @@
 #define LR_State_SHIFT     28
 #define LR_Grp1            (1u << 30)
 #define LR_HW              (1u << 31)
-
-/* GICV register map (5.4, the GICC offsets of table 4-2) */
-#define GICV_CTLR     0x0000
-#define GICV_PMR      0x0004
-#define GICV_BPR      0x0008
-#define GICV_IAR      0x000C
-#define GICV_EOIR     0x0010
-#define GICV_RPR      0x0014
-#define GICV_HPPIR    0x0018
-#define GICV_ABPR     0x001C
-#define GICV_AIAR     0x0020
-#define GICV_AEOIR    0x0024
-#define GICV_AHPPIR   0x0028
-#define GICV_APR0     0x00D0
-#define GICV_IIDR     0x00FC
-#define GICV_DIR      0x1000
 
 /* GICV_CTLR (5.4.1 / table 4-31 without the bypass bits) */
 #define GICV_CTLR_EnableGrp0  (1u << 0)
@@ -169,15 +143,15 @@ int gicv2_gich_access(struct gic *g, unsigned cpu, uint64_t off, unsigned size, 
              : 0;                  /* EISR1/ELRSR1: LRs 32..63 do not exist */
         break;
     default:
-        if (off >= GICH_LR0 && off < GICH_LR0 + 4 * GIC_NR_LR) {
-            struct gic_lr *lr = &v->lr[(off - GICH_LR0) / 4];
+        if (off >= GICH_LR(0) && off < GICH_LR(0) + 4 * GIC_NR_LR) {
+            struct gic_lr *lr = &v->lr[(off - GICH_LR(0)) / 4];
             if (write)
                 lr_unpack(lr, w);
             else
                 *val = lr_pack(lr);
-        } else if (off >= GICH_LR0 && off <= GICH_LR63) {
+        } else if (off >= GICH_LR(0) && off <= GICH_LR_LAST) {
             /* GICH_LR4..63: not implemented (ListRegs = 3), RAZ/WI */
-            gic_log(g, "gicv2: GICH_LR%u does not exist (RAZ/WI)", (unsigned)(off - GICH_LR0) / 4);
+            gic_log(g, "gicv2: GICH_LR%u does not exist (RAZ/WI)", (unsigned)(off - GICH_LR(0)) / 4);
         } else {
             gic_log(g, "gicv2: GICH %s of reserved offset %#lx", write ? "write" : "read",
                     (unsigned long)off);

@@ -71,29 +71,51 @@ static struct gic_bank *v3_dist_bank(struct gic *g, unsigned block, void *arg)
     return gic_bank(g, 0, block * 32);
 }
 
-static int v3_dist_read(void *opaque, uint64_t off, unsigned size, uint64_t *val)
+static bool is_irouter(uint64_t off)
 {
-    struct gic *g = opaque;
-    uint64_t v = 0;
-    int r = gic_family_access(g, v3_dist_bank, NULL, off, size, &v, false);
-    if (r >= 0) {
-        *val = v;
-        if (r != BUS_OK)
-            gic_log(g, "gicv3: GICD read of size %u at %#lx", size, (unsigned long)off);
-        return r;
+    return off >= GICD_IROUTER && off < GICD_IROUTER_END + 8;
+}
+
+/* Access sizes the registers outside the shared bit/byte arrays take, naturally aligned:
+ * GICD_IROUTER<n> 4 or 8, ITARGETSR (RAZ/WI) 1 or 4, the rest 4. */
+static bool size_ok(uint64_t off, unsigned size)
+{
+    if (is_irouter(off)) {
+        if (size != 4 && size != 8)
+            return false;
+    } else if (size != 4 && !(size == 1 && off >= 0x800 && off < 0xC00)) {
+        return false;
     }
-    if (off >= GICD_IROUTER && off < GICD_IROUTER_END + 8) {
-        if ((size != 4 && size != 8) || off % size)
-            goto bad_size;
-        unsigned n = (unsigned)(off - GICD_IROUTER) / 8;
-        uint64_t rv = (n >= GIC_NR_INTERNAL && n < g->nirq) ? g->irouter[n - GIC_NR_INTERNAL] : 0;
-        *val = size == 8 ? rv : (uint32_t)(rv >> (off % 8 ? 32 : 0));
-        return BUS_OK;
+    return off % size == 0;
+}
+
+static void irouter_read(struct gic *g, uint64_t off, unsigned size, uint64_t *val)
+{
+    unsigned n = (unsigned)(off - GICD_IROUTER) / 8;
+    uint64_t rv = (n >= GIC_NR_INTERNAL && n < g->nirq) ? g->irouter[n - GIC_NR_INTERNAL] : 0;
+    *val = size == 8 ? rv : (uint32_t)(rv >> (off % 8 ? 32 : 0));
+}
+
+static void irouter_write(struct gic *g, uint64_t off, unsigned size, uint64_t val)
+{
+    unsigned n = (unsigned)(off - GICD_IROUTER) / 8;
+    if (n < GIC_NR_INTERNAL || n >= g->nirq) {
+        gic_log(g, "gicv3: GICD_IROUTER%u does not exist (WI)", n);
+        return;
     }
-    if (size != 4 && !(size == 1 && off >= 0x800 && off < 0xC00))
-        goto bad_size;
-    if (off % size)
-        goto bad_size;
+    uint64_t *p = &g->irouter[n - GIC_NR_INTERNAL];
+    if (size == 8)
+        *p = val;
+    else if (off % 8)
+        *p = (*p & 0xFFFFFFFFull) | (uint64_t)(uint32_t)val << 32;
+    else
+        *p = (*p & ~0xFFFFFFFFull) | (uint32_t)val;
+    *p &= GICD_IROUTER_MASK;
+    gic_update(g);
+}
+
+static void ctrl_read(struct gic *g, uint64_t off, uint64_t *val)
+{
     *val = 0;
     switch (off) {
     case GICD_CTLR:
@@ -119,44 +141,10 @@ static int v3_dist_read(void *opaque, uint64_t off, unsigned size, uint64_t *val
             gic_log(g, "gicv3: GICD read of reserved offset %#lx (RAZ)", (unsigned long)off);
         }
     }
-    return BUS_OK;
-bad_size:
-    gic_log(g, "gicv3: GICD read of size %u at %#lx", size, (unsigned long)off);
-    return BUS_SLAVE_ERROR;
 }
 
-static int v3_dist_write(void *opaque, uint64_t off, unsigned size, uint64_t val)
+static void ctrl_write(struct gic *g, uint64_t off, uint64_t val)
 {
-    struct gic *g = opaque;
-    int r = gic_family_access(g, v3_dist_bank, NULL, off, size, &val, true);
-    if (r >= 0) {
-        if (r != BUS_OK)
-            gic_log(g, "gicv3: GICD write of size %u at %#lx", size, (unsigned long)off);
-        return r;
-    }
-    if (off >= GICD_IROUTER && off < GICD_IROUTER_END + 8) {
-        if ((size != 4 && size != 8) || off % size)
-            goto bad_size;
-        unsigned n = (unsigned)(off - GICD_IROUTER) / 8;
-        if (n < GIC_NR_INTERNAL || n >= g->nirq) {
-            gic_log(g, "gicv3: GICD_IROUTER%u does not exist (WI)", n);
-            return BUS_OK;
-        }
-        uint64_t *p = &g->irouter[n - GIC_NR_INTERNAL];
-        if (size == 8)
-            *p = val;
-        else if (off % 8)
-            *p = (*p & 0xFFFFFFFFull) | (uint64_t)(uint32_t)val << 32;
-        else
-            *p = (*p & ~0xFFFFFFFFull) | (uint32_t)val;
-        *p &= GICD_IROUTER_MASK;
-        gic_update(g);
-        return BUS_OK;
-    }
-    if (size != 4 && !(size == 1 && off >= 0x800 && off < 0xC00))
-        goto bad_size;
-    if (off % size)
-        goto bad_size;
     switch (off) {
     case GICD_CTLR:
         /* EnableGrp0/EnableGrp1; ARE and DS are RAO/WI; RWP is read-only */
@@ -174,10 +162,40 @@ static int v3_dist_write(void *opaque, uint64_t off, unsigned size, uint64_t val
                 off >= 0xFFD0 ? "read-only" : "reserved", (unsigned long)off);
     }
     gic_update(g);
-    return BUS_OK;
-bad_size:
-    gic_log(g, "gicv3: GICD write of size %u at %#lx", size, (unsigned long)off);
-    return BUS_SLAVE_ERROR;
+}
+
+/* One GICD access: the bit/byte arrays through the shared family code, then IROUTER and the
+ * control/ID registers here. */
+static int v3_dist_access(struct gic *g, uint64_t off, unsigned size, uint64_t *val, bool write)
+{
+    int r = gic_family_access(g, v3_dist_bank, NULL, off, size, val, write);
+    if (r < 0) {
+        r = BUS_OK;
+        if (!size_ok(off, size))
+            r = BUS_SLAVE_ERROR;
+        else if (is_irouter(off) && write)
+            irouter_write(g, off, size, *val);
+        else if (is_irouter(off))
+            irouter_read(g, off, size, val);
+        else if (write)
+            ctrl_write(g, off, *val);
+        else
+            ctrl_read(g, off, val);
+    }
+    if (r != BUS_OK)
+        gic_log(g, "gicv3: GICD %s of size %u at %#lx", write ? "write" : "read", size,
+                (unsigned long)off);
+    return r;
+}
+
+static int v3_dist_read(void *opaque, uint64_t off, unsigned size, uint64_t *val)
+{
+    return v3_dist_access(opaque, off, size, val, false);
+}
+
+static int v3_dist_write(void *opaque, uint64_t off, unsigned size, uint64_t val)
+{
+    return v3_dist_access(opaque, off, size, &val, true);
 }
 
 const struct mmio_ops gicv3_dist_mmio = {

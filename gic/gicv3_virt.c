@@ -13,20 +13,7 @@
 #include "gic/gic_internal.h"
 #include "cpu/cpu.h"       /* SYSREG_ENC */
 
-#define ICH_AP0R0_EL2    SYSREG_ENC(3, 4, 12, 8, 0)
-#define ICH_AP0R3_EL2    SYSREG_ENC(3, 4, 12, 8, 3)
-#define ICH_AP1R0_EL2    SYSREG_ENC(3, 4, 12, 9, 0)
-#define ICH_AP1R3_EL2    SYSREG_ENC(3, 4, 12, 9, 3)
-#define ICC_SRE_EL2      SYSREG_ENC(3, 4, 12, 9, 5)
-#define ICH_HCR_EL2      SYSREG_ENC(3, 4, 12, 11, 0)
-#define ICH_VTR_EL2      SYSREG_ENC(3, 4, 12, 11, 1)
-#define ICH_MISR_EL2     SYSREG_ENC(3, 4, 12, 11, 2)
-#define ICH_EISR_EL2     SYSREG_ENC(3, 4, 12, 11, 3)
-#define ICH_ELRSR_EL2    SYSREG_ENC(3, 4, 12, 11, 5)
-#define ICH_VMCR_EL2     SYSREG_ENC(3, 4, 12, 11, 7)
-#define ICH_LR0_EL2      SYSREG_ENC(3, 4, 12, 12, 0)
-#define ICH_LR15_EL2     SYSREG_ENC(3, 4, 12, 13, 7)
-
+/* ICH_*_EL2 encodings and the ICH_HCR/ICH_MISR/ICH_VMCR fields: gic/gic.h */
 
 /* ICH_HCR_EL2: [7:0], TC, TALL0, TALL1, TDIR, EOIcount [31:27] (TSEI is RES0: SEIS == 0) */
 #define ICH_HCR_MASK     0xF8005CFFu
@@ -36,16 +23,6 @@
                           1u << 20 | 1u << 19 | (GIC_NR_LR - 1))
 /* ICC_SRE_EL2: SRE, DFB, DIB, Enable — all RAO/WI */
 #define ICC_SRE_EL2_VALUE 0xFu
-
-/* ICH_VMCR_EL2 fields */
-#define VMCR_VENG0       (1u << 0)
-#define VMCR_VENG1       (1u << 1)
-#define VMCR_VFIQEn      (1u << 3)
-#define VMCR_VCBPR       (1u << 4)
-#define VMCR_VEOIM       (1u << 9)
-#define VMCR_VBPR1_SHIFT 18
-#define VMCR_VBPR0_SHIFT 21
-#define VMCR_VPMR_SHIFT  24
 
 /* ICH_LR<n>_EL2 fields */
 #define LR_pINTID_SHIFT  32
@@ -85,30 +62,30 @@ static void lr_unpack(struct gic_lr *lr, uint64_t v)
 
 static uint64_t vmcr_read(const struct gic_cpuif *c)
 {
-    return (c->grp_en[0] ? VMCR_VENG0 : 0) | (c->grp_en[1] ? VMCR_VENG1 : 0) | VMCR_VFIQEn |
-           (c->cbpr ? VMCR_VCBPR : 0) | (c->eoimode ? VMCR_VEOIM : 0) |
-           (uint64_t)c->bpr[1] << VMCR_VBPR1_SHIFT | (uint64_t)c->bpr[0] << VMCR_VBPR0_SHIFT |
-           (uint64_t)c->pmr << VMCR_VPMR_SHIFT;
+    return (c->grp_en[0] ? ICH_VMCR_VENG0 : 0) | (c->grp_en[1] ? ICH_VMCR_VENG1 : 0) | ICH_VMCR_VFIQEn |
+           (c->cbpr ? ICH_VMCR_VCBPR : 0) | (c->eoimode ? ICH_VMCR_VEOIM : 0) |
+           (uint64_t)c->bpr[1] << ICH_VMCR_VBPR1_SHIFT | (uint64_t)c->bpr[0] << ICH_VMCR_VBPR0_SHIFT |
+           (uint64_t)c->pmr << ICH_VMCR_VPMR_SHIFT;
 }
 
 static void vmcr_write(struct gic_cpuif *c, uint64_t v)
 {
-    c->grp_en[0] = v & VMCR_VENG0;
-    c->grp_en[1] = v & VMCR_VENG1;
+    c->grp_en[0] = v & ICH_VMCR_VENG0;
+    c->grp_en[1] = v & ICH_VMCR_VENG1;
     c->fiq_en = true;
     c->ack_ctl = false;
-    c->cbpr = v & VMCR_VCBPR;
-    c->eoimode = v & VMCR_VEOIM;
-    c->bpr[1] = gic_bpr_clamp(v >> VMCR_VBPR1_SHIFT, 1);
-    c->bpr[0] = gic_bpr_clamp(v >> VMCR_VBPR0_SHIFT, 0);
-    c->pmr = (uint8_t)(v >> VMCR_VPMR_SHIFT) & GIC_PRIO_MASK;
+    c->cbpr = v & ICH_VMCR_VCBPR;
+    c->eoimode = v & ICH_VMCR_VEOIM;
+    c->bpr[1] = gic_bpr_clamp(v >> ICH_VMCR_VBPR1_SHIFT, 1);
+    c->bpr[0] = gic_bpr_clamp(v >> ICH_VMCR_VBPR0_SHIFT, 0);
+    c->pmr = (uint8_t)(v >> ICH_VMCR_VPMR_SHIFT) & GIC_PRIO_MASK;
 }
 
 static int lr_index(uint32_t enc)
 {
-    if (enc < ICH_LR0_EL2 || enc > ICH_LR15_EL2)
+    if (enc < ICH_LR_EL2(0) || enc > ICH_LR_EL2(15))
         return -1;
-    return (int)(enc - ICH_LR0_EL2);   /* CRm 12 op2 0..7, CRm 13 op2 0..7: contiguous */
+    return (int)(enc - ICH_LR_EL2(0));   /* CRm 12 op2 0..7, CRm 13 op2 0..7: contiguous */
 }
 
 bool gicv3_ich_read(struct gic *g, unsigned cpu, uint32_t enc, uint64_t *val)

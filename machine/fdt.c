@@ -77,6 +77,20 @@ static void chosen_props(struct fdt_build *b, int chosen, const struct virt_fdt_
     }
 }
 
+/* A PrimeCell device at the top level: compatible (a list of strings), a 4 KiB reg and a
+ * level-high SPI, in QEMU's property order; the caller adds the clocks. */
+static int primecell_node(struct fdt_build *b, const char *name, const char *compat, int compat_len,
+                          uint64_t base, uint32_t spi)
+{
+    int n = node(b, 0, name);
+    prop(b, n, "compatible", compat, compat_len);
+    uint64_t reg[2] = { base, 0x1000 };
+    prop_reg2(b, n, reg, 1);
+    uint32_t irq[3] = { GIC_FDT_IRQ_TYPE_SPI, spi, GIC_FDT_IRQ_FLAGS_LEVEL_HI };
+    prop_cells(b, n, "interrupts", irq, 3);
+    return n;
+}
+
 static void memory_node(struct fdt_build *b, const struct virt_fdt_config *cfg)
 {
     char name[40];
@@ -174,25 +188,18 @@ int virt_fdt_build(const struct virt_fdt_config *cfg, void **blob, size_t *size,
     }
 
     /* /intc */
-    int intc;
+    int intc = node(&b, 0, "intc@8000000");
+    prop_u32(&b, intc, "#interrupt-cells", 3);
+    prop(&b, intc, "interrupt-controller", NULL, 0);
+    prop_u32(&b, intc, "#address-cells", 2);
+    prop_u32(&b, intc, "#size-cells", 2);
+    prop(&b, intc, "ranges", NULL, 0);
     if (cfg->gic_version == 3) {
-        intc = node(&b, 0, "intc@8000000");
-        prop_u32(&b, intc, "#interrupt-cells", 3);
-        prop(&b, intc, "interrupt-controller", NULL, 0);
-        prop_u32(&b, intc, "#address-cells", 2);
-        prop_u32(&b, intc, "#size-cells", 2);
-        prop(&b, intc, "ranges", NULL, 0);
         prop_str(&b, intc, "compatible", "arm,gic-v3");
         prop_u32(&b, intc, "#redistributor-regions", 1);
         uint64_t r[4] = { VIRT_GIC_DIST, 0x10000, VIRT_GIC_REDIST, 0xf60000 };
         prop_reg2(&b, intc, r, 2);
     } else {
-        intc = node(&b, 0, "intc@8000000");
-        prop_u32(&b, intc, "#interrupt-cells", 3);
-        prop(&b, intc, "interrupt-controller", NULL, 0);
-        prop_u32(&b, intc, "#address-cells", 2);
-        prop_u32(&b, intc, "#size-cells", 2);
-        prop(&b, intc, "ranges", NULL, 0);
         prop_str(&b, intc, "compatible", "arm,cortex-a15-gic");
         uint64_t r[4] = { VIRT_GIC_DIST, 0x10000, VIRT_GIC_CPU, 0x10000 };
         prop_reg2(&b, intc, r, 2);
@@ -202,24 +209,16 @@ int virt_fdt_build(const struct virt_fdt_config *cfg, void **blob, size_t *size,
     /* /pl011@9000000 — SPI 1, level high */
     static const char pl011_compat[] = "arm,pl011\0arm,primecell";
     static const char pl011_clocks[] = "uartclk\0apb_pclk";
-    int uart = node(&b, 0, "pl011@9000000");
-    prop(&b, uart, "compatible", pl011_compat, sizeof pl011_compat);
-    uint64_t ur[2] = { VIRT_UART, 0x1000 };
-    prop_reg2(&b, uart, ur, 1);
-    uint32_t uirq[3] = { GIC_FDT_IRQ_TYPE_SPI, VIRT_SPI_UART, GIC_FDT_IRQ_FLAGS_LEVEL_HI };
-    prop_cells(&b, uart, "interrupts", uirq, 3);
+    int uart = primecell_node(&b, "pl011@9000000", pl011_compat, sizeof pl011_compat, VIRT_UART,
+                              VIRT_SPI_UART);
     uint32_t uclk[2] = { PHANDLE_CLK, PHANDLE_CLK };
     prop_cells(&b, uart, "clocks", uclk, 2);
     prop(&b, uart, "clock-names", pl011_clocks, sizeof pl011_clocks);
 
     if (cfg->has_pl031) {
         static const char rtc_compat[] = "arm,pl031\0arm,primecell";
-        int rtc = node(&b, 0, "pl031@9010000");
-        prop(&b, rtc, "compatible", rtc_compat, sizeof rtc_compat);
-        uint64_t rr[2] = { VIRT_RTC, 0x1000 };
-        prop_reg2(&b, rtc, rr, 1);
-        uint32_t rirq[3] = { GIC_FDT_IRQ_TYPE_SPI, VIRT_SPI_RTC, GIC_FDT_IRQ_FLAGS_LEVEL_HI };
-        prop_cells(&b, rtc, "interrupts", rirq, 3);
+        int rtc = primecell_node(&b, "pl031@9010000", rtc_compat, sizeof rtc_compat, VIRT_RTC,
+                                 VIRT_SPI_RTC);
         prop_u32(&b, rtc, "clocks", PHANDLE_CLK);
         prop_str(&b, rtc, "clock-names", "apb_pclk");
     }

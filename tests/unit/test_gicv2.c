@@ -1,71 +1,7 @@
 /* tests/unit/test_gicv2.c — the GICv2 model driven through the bus at the virt addresses,
  * observing the per-CPU IRQ/FIQ lines. Spec: IHI 0048B. */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <string.h>
-#include <cmocka.h>
-#include "gic/gic.h"
-#include "machine/machine.h"
+#include "tests/unit/gic_fixture.h"
 
-#define D(off) (VIRT_GIC_DIST + (off))
-#define C(off) (VIRT_GIC_CPU + (off))
-#define IRQ GIC_LINE_IRQ
-#define FIQ GIC_LINE_FIQ
-
-struct fx {
-    struct bus *bus;
-    struct gic *gic;
-    bool line[GIC_MAX_CPUS][2];
-    unsigned changes;
-    unsigned logs;
-};
-
-static void set_line(void *opaque, unsigned cpu, int line, bool level)
-{
-    struct fx *f = opaque;
-    assert_true(cpu < GIC_MAX_CPUS);
-    assert_true(line == IRQ || line == FIQ);
-    assert_int_not_equal(f->line[cpu][line], level);     /* only changes are reported */
-    f->line[cpu][line] = level;
-    f->changes++;
-}
-
-static void logmsg(void *opaque, const char *msg) { ((struct fx *)opaque)->logs++; }
-
-static struct fx *fx_new(unsigned ncpu)
-{
-    static struct fx f;
-    memset(&f, 0, sizeof f);
-    f.bus = bus_new();
-    struct gic_config cfg = { .version = 2, .num_cpus = ncpu, .set_cpu_line = set_line,
-                              .log = logmsg, .opaque = &f };
-    f.gic = gic_new(&cfg);
-    assert_non_null(f.gic);
-    assert_int_equal(gic_map(f.gic, f.bus), 0);
-    return &f;
-}
-
-static void fx_free(struct fx *f)
-{
-    gic_free(f->gic);
-    bus_free(f->bus);
-}
-
-static uint64_t rd(struct fx *f, uint64_t pa, unsigned size)
-{
-    uint64_t v = 0xdeadbeef;
-    assert_int_equal(bus_read(f->bus, mk_pa(pa), size, &v), BUS_OK);
-    return v;
-}
-static void wr(struct fx *f, uint64_t pa, unsigned size, uint64_t v)
-{
-    assert_int_equal(bus_write(f->bus, mk_pa(pa), size, v), BUS_OK);
-}
-static uint32_t rd32(struct fx *f, uint64_t pa) { return (uint32_t)rd(f, pa, 4); }
-static void wr32(struct fx *f, uint64_t pa, uint32_t v) { wr(f, pa, 4, v); }
 static void cpu(struct fx *f, unsigned c) { gic_set_current_cpu(f->gic, c); }
 
 /* Enable the distributor and CPU interface `c` for Group 0 (Linux's set-up), PMR open. */
@@ -90,7 +26,7 @@ static void spi(struct fx *f, unsigned intid, uint8_t prio, uint8_t targets)
 
 static void test_id_registers(void **s)
 {
-    struct fx *f = fx_new(2);
+    struct fx *f = fx_new(2, 2, false);
     /* ITLinesNumber 8 (288 INTIDs as QEMU virt), CPUNumber 1, SecurityExtn 0 */
     assert_int_equal(rd32(f, D(0x004)), 0x8 | 1 << 5);
     assert_int_equal(gic_num_irqs(f->gic), 288);
@@ -114,7 +50,7 @@ static void test_id_registers(void **s)
 
 static void test_level_spi_repends_after_eoi(void **s)
 {
-    struct fx *f = fx_new(1);
+    struct fx *f = fx_new(2, 1, false);
     setup(f);
     spi(f, 33, 0x80, 1);
     assert_false(f->line[0][IRQ]);
@@ -143,7 +79,7 @@ static void test_level_spi_repends_after_eoi(void **s)
 
 static void test_edge_latch(void **s)
 {
-    struct fx *f = fx_new(1);
+    struct fx *f = fx_new(2, 1, false);
     setup(f);
     spi(f, 40, 0x80, 1);
     wr32(f, D(0xC08), 2u << (2 * (40 - 32)));  /* GICD_ICFGR2: INTID 40 edge */
@@ -169,7 +105,7 @@ static void test_edge_latch(void **s)
 
 static void test_pmr_masking(void **s)
 {
-    struct fx *f = fx_new(1);
+    struct fx *f = fx_new(2, 1, false);
     setup(f);
     spi(f, 34, 0x80, 1);
     wr32(f, C(0x004), 0x80);                    /* PMR equal: masked (strictly higher needed) */
@@ -187,7 +123,7 @@ static void test_pmr_masking(void **s)
 
 static void test_preemption_binary_point(void **s)
 {
-    struct fx *f = fx_new(1);
+    struct fx *f = fx_new(2, 1, false);
     setup(f);
     spi(f, 35, 0x50, 1);
     spi(f, 36, 0x48, 1);
@@ -223,7 +159,7 @@ static void test_preemption_binary_point(void **s)
 
 static void test_eoimode_dir(void **s)
 {
-    struct fx *f = fx_new(1);
+    struct fx *f = fx_new(2, 1, false);
     setup(f);
     wr32(f, C(0x000), 0x1 | 1u << 9);           /* EnableGrp0 | EOImodeS */
     assert_int_equal(rd32(f, C(0x000)), 0x201);
@@ -242,7 +178,7 @@ static void test_eoimode_dir(void **s)
 
 static void test_sgi_target_filters(void **s)
 {
-    struct fx *f = fx_new(4);
+    struct fx *f = fx_new(2, 4, false);
     wr32(f, D(0x000), 1);
     for (unsigned c = 0; c < 4; c++)
         open_cpu(f, c);
@@ -304,7 +240,7 @@ static void test_sgi_target_filters(void **s)
 
 static void test_spurious_and_groups(void **s)
 {
-    struct fx *f = fx_new(1);
+    struct fx *f = fx_new(2, 1, false);
     assert_int_equal(rd32(f, C(0x00C)), 1023);
     assert_int_equal(rd32(f, C(0x018)), 1023);
     setup(f);
@@ -350,7 +286,7 @@ static void test_spurious_and_groups(void **s)
 
 static void test_itargetsr_routing(void **s)
 {
-    struct fx *f = fx_new(2);
+    struct fx *f = fx_new(2, 2, false);
     wr32(f, D(0x000), 1);
     open_cpu(f, 0);
     open_cpu(f, 1);
@@ -391,7 +327,7 @@ static void test_itargetsr_routing(void **s)
 
 static void test_pending_registers(void **s)
 {
-    struct fx *f = fx_new(1);
+    struct fx *f = fx_new(2, 1, false);
     setup(f);
     spi(f, 60, 0x80, 1);
     wr32(f, D(0x204), 1u << 28);                /* ISPENDR1: software pend */
@@ -420,7 +356,7 @@ static void test_pending_registers(void **s)
 
 static void test_access_sizes_and_reserved(void **s)
 {
-    struct fx *f = fx_new(1);
+    struct fx *f = fx_new(2, 1, false);
     uint64_t v;
     unsigned logs = f->logs;
     /* IPRIORITYR byte and word; unimplemented low bits read 0 */
@@ -456,7 +392,7 @@ static void test_access_sizes_and_reserved(void **s)
 
 static void test_reset_and_dump(void **s)
 {
-    struct fx *f = fx_new(2);
+    struct fx *f = fx_new(2, 2, false);
     setup(f);
     spi(f, 33, 0x80, 1);
     gic_set_spi(f->gic, 33, true);

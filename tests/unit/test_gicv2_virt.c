@@ -2,119 +2,12 @@
  * hypervisor programs GICH_* (through gic_gich_read/write and the banked frame at
  * VIRT_GIC_HYP), the guest uses GICV_* on the bus (VIRT_GIC_VCPU or any address), and we watch
  * the virtual IRQ/FIQ lines, the maintenance interrupt (PPI 25) and the physical state. */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <string.h>
-#include <cmocka.h>
-#include "gic/gic.h"
-#include "machine/machine.h"
+#include "tests/unit/gic_fixture.h"
 
-#define D(off) (VIRT_GIC_DIST + (off))
-#define C(off) (VIRT_GIC_CPU + (off))
-#define H(off) (VIRT_GIC_HYP + (off))
-#define V(off) (VIRT_GIC_VCPU + (off))
-#define IRQ  GIC_LINE_IRQ
-#define FIQ  GIC_LINE_FIQ
-#define VIRQ GIC_LINE_VIRQ
-#define VFIQ GIC_LINE_VFIQ
-
-/* GICH offsets and fields (IHI 0048B 5.3) */
-#define GICH_HCR    0x000
-#define GICH_VTR    0x004
-#define GICH_VMCR   0x008
-#define GICH_MISR   0x010
-#define GICH_EISR0  0x020
-#define GICH_EISR1  0x024
-#define GICH_ELRSR0 0x030
-#define GICH_ELRSR1 0x034
-#define GICH_APR    0x0F0
-#define GICH_LR(n)  (0x100 + 4 * (n))
-#define HCR_En      (1u << 0)
-#define HCR_UIE     (1u << 1)
-#define HCR_LRENPIE (1u << 2)
-#define HCR_NPIE    (1u << 3)
-#define HCR_VGrp0EIE (1u << 4)
-#define HCR_VGrp0DIE (1u << 5)
-#define HCR_VGrp1EIE (1u << 6)
-#define HCR_VGrp1DIE (1u << 7)
-#define MISR_EOI    (1u << 0)
-#define MISR_U      (1u << 1)
-#define MISR_LRENP  (1u << 2)
-#define MISR_NP     (1u << 3)
-#define MISR_VGrp0E (1u << 4)
-#define MISR_VGrp0D (1u << 5)
-#define MISR_VGrp1E (1u << 6)
-#define MISR_VGrp1D (1u << 7)
 #define ST_PENDING  1u
 #define ST_ACTIVE   2u
 #define ST_PA       3u
-/* GICV offsets: the GICC layout */
-#define GICV_CTLR   0x000
-#define GICV_PMR    0x004
-#define GICV_BPR    0x008
-#define GICV_IAR    0x00C
-#define GICV_EOIR   0x010
-#define GICV_RPR    0x014
-#define GICV_HPPIR  0x018
-#define GICV_ABPR   0x01C
-#define GICV_AIAR   0x020
-#define GICV_AEOIR  0x024
-#define GICV_AHPPIR 0x028
-#define GICV_APR0   0x0D0
-#define GICV_IIDR   0x0FC
-#define GICV_DIR    0x1000
 
-struct fx {
-    struct bus *bus;
-    struct gic *gic;
-    bool line[GIC_MAX_CPUS][4];
-    unsigned logs;
-};
-
-static void set_line(void *opaque, unsigned cpu, int line, bool level)
-{
-    struct fx *f = opaque;
-    assert_true(cpu < GIC_MAX_CPUS);
-    assert_true(line >= IRQ && line <= VFIQ);
-    assert_int_not_equal(f->line[cpu][line], level);     /* only changes are reported */
-    f->line[cpu][line] = level;
-}
-
-static void logmsg(void *opaque, const char *msg) { ((struct fx *)opaque)->logs++; }
-
-static struct fx *fx_new(unsigned ncpu)
-{
-    static struct fx f;
-    memset(&f, 0, sizeof f);
-    f.bus = bus_new();
-    struct gic_config cfg = { .version = 2, .num_cpus = ncpu, .set_cpu_line = set_line,
-                              .log = logmsg, .opaque = &f };
-    f.gic = gic_new(&cfg);
-    assert_non_null(f.gic);
-    assert_int_equal(gic_map(f.gic, f.bus), 0);
-    assert_int_equal(gic_map_virt(f.gic, f.bus), 0);
-    return &f;
-}
-
-static void fx_free(struct fx *f)
-{
-    gic_free(f->gic);
-    bus_free(f->bus);
-}
-
-static uint32_t rd32(struct fx *f, uint64_t pa)
-{
-    uint64_t v = 0xdeadbeef;
-    assert_int_equal(bus_read(f->bus, mk_pa(pa), 4, &v), BUS_OK);
-    return (uint32_t)v;
-}
-static void wr32(struct fx *f, uint64_t pa, uint32_t v)
-{
-    assert_int_equal(bus_write(f->bus, mk_pa(pa), 4, v), BUS_OK);
-}
 /* The hypervisor's C accessors, explicit CPU */
 static uint32_t gich(struct fx *f, unsigned c, unsigned off)
 {
@@ -145,7 +38,7 @@ static bool ppi_pending(struct fx *f, unsigned c, unsigned intid)
 /* The hypervisor enables the virtual interface; the guest enables Group 0 with PMR open. */
 static void vopen(struct fx *f, unsigned c, uint32_t hcr_extra)
 {
-    gich_w(f, c, GICH_HCR, HCR_En | hcr_extra);
+    gich_w(f, c, GICH_HCR, GICH_HCR_En | hcr_extra);
     gic_set_current_cpu(f->gic, c);
     wr32(f, V(GICV_CTLR), 0x1);          /* EnableGrp0 */
     wr32(f, V(GICV_PMR), 0xF8);
@@ -153,7 +46,7 @@ static void vopen(struct fx *f, unsigned c, uint32_t hcr_extra)
 
 static void test_gich_registers(void **s)
 {
-    struct fx *f = fx_new(2);
+    struct fx *f = fx_new(2, 2, true);
     /* GICH_VTR: PRIbits 5, PREbits 5, ListRegs 4 (GIC-400) */
     assert_int_equal(gich(f, 0, GICH_VTR), 4u << 29 | 4u << 26 | 3);
     assert_int_equal(gich(f, 0, GICH_HCR), 0);
@@ -213,7 +106,7 @@ static void test_gich_registers(void **s)
 
 static void test_pending_ack_eoi_maintenance(void **s)
 {
-    struct fx *f = fx_new(1);
+    struct fx *f = fx_new(2, 1, true);
     vopen(f, 0, 0);
     assert_false(f->line[0][VIRQ]);
     /* Hypervisor: LR0 pending, vINTID 27, Group 0, EOI maintenance requested */
@@ -240,7 +133,7 @@ static void test_pending_ack_eoi_maintenance(void **s)
     assert_int_equal(gich(f, 0, GICH_APR), 0);
     assert_int_equal(gich(f, 0, GICH_EISR0), 0x1);
     assert_int_equal(gich(f, 0, GICH_ELRSR0), 0xE);            /* not free until handled */
-    assert_int_equal(gich(f, 0, GICH_MISR), MISR_EOI);
+    assert_int_equal(gich(f, 0, GICH_MISR), GICH_MISR_EOI);
     assert_true(gic_maint_level(f->gic, 0));
     assert_true(ppi_pending(f, 0, GIC_MAINT_PPI));
     /* The maintenance PPI reaches the hypervisor through the physical interface */
@@ -276,7 +169,7 @@ static void test_pending_ack_eoi_maintenance(void **s)
 
 static void test_hw_deactivates_physical(void **s)
 {
-    struct fx *f = fx_new(1);
+    struct fx *f = fx_new(2, 1, true);
     /* Physical SPI 40 (level) to CPU 0; the hypervisor runs GICC with EOImode 1, as Xen */
     wr32(f, D(0x000), 0x1);
     bus_write(f->bus, mk_pa(D(0x400 + 40)), 1, 0x80);
@@ -331,7 +224,7 @@ static void test_hw_deactivates_physical(void **s)
 
 static void test_virtual_priority(void **s)
 {
-    struct fx *f = fx_new(1);
+    struct fx *f = fx_new(2, 1, true);
     vopen(f, 0, 0);
     /* GICV_PMR (GICH_VMCR.VMPriMask) masks: priority must be strictly higher */
     wr32(f, V(GICV_PMR), 0xA0);
@@ -393,7 +286,7 @@ static void test_virtual_priority(void **s)
 
 static void test_groups_and_states(void **s)
 {
-    struct fx *f = fx_new(1);
+    struct fx *f = fx_new(2, 1, true);
     vopen(f, 0, 0);
     wr32(f, V(GICV_CTLR), 0x3);                                /* both groups, AckCtl 0 */
     gich_w(f, 0, GICH_LR(0), lr(70, 0x80, ST_PENDING, true, false, 0, false));
@@ -428,47 +321,47 @@ static void test_groups_and_states(void **s)
 
 static void test_maintenance_conditions(void **s)
 {
-    struct fx *f = fx_new(1);
+    struct fx *f = fx_new(2, 1, true);
     vopen(f, 0, 0);
     /* Underflow: UIE and at most one valid LR */
     gich_w(f, 0, GICH_LR(0), lr(80, 0x80, ST_PENDING, false, false, 0, false));
     gich_w(f, 0, GICH_LR(1), lr(81, 0x80, ST_PENDING, false, false, 0, false));
-    gich_w(f, 0, GICH_HCR, HCR_En | HCR_UIE);
+    gich_w(f, 0, GICH_HCR, GICH_HCR_En | GICH_HCR_UIE);
     assert_int_equal(gich(f, 0, GICH_MISR), 0);
     assert_false(gic_maint_level(f->gic, 0));
     assert_int_equal(rd32(f, V(GICV_IAR)), 80);
     wr32(f, V(GICV_EOIR), 80);
-    assert_int_equal(gich(f, 0, GICH_MISR), MISR_U);
+    assert_int_equal(gich(f, 0, GICH_MISR), GICH_MISR_U);
     assert_true(gic_maint_level(f->gic, 0));
     assert_true(ppi_pending(f, 0, GIC_MAINT_PPI));
-    gich_w(f, 0, GICH_HCR, HCR_En);
+    gich_w(f, 0, GICH_HCR, GICH_HCR_En);
     assert_false(gic_maint_level(f->gic, 0));
     assert_false(ppi_pending(f, 0, GIC_MAINT_PPI));
     /* NP: no LR pending */
-    gich_w(f, 0, GICH_HCR, HCR_En | HCR_NPIE);
+    gich_w(f, 0, GICH_HCR, GICH_HCR_En | GICH_HCR_NPIE);
     assert_int_equal(gich(f, 0, GICH_MISR), 0);
     assert_int_equal(rd32(f, V(GICV_IAR)), 81);
-    assert_int_equal(gich(f, 0, GICH_MISR), MISR_NP);
+    assert_int_equal(gich(f, 0, GICH_MISR), GICH_MISR_NP);
     assert_true(gic_maint_level(f->gic, 0));
     wr32(f, V(GICV_EOIR), 81);
     /* En == 0 masks the maintenance interrupt, not MISR */
-    gich_w(f, 0, GICH_HCR, HCR_NPIE);
-    assert_int_equal(gich(f, 0, GICH_MISR), MISR_NP);
+    gich_w(f, 0, GICH_HCR, GICH_HCR_NPIE);
+    assert_int_equal(gich(f, 0, GICH_MISR), GICH_MISR_NP);
     assert_false(gic_maint_level(f->gic, 0));
     /* Group enable/disable notifications follow GICV_CTLR */
-    gich_w(f, 0, GICH_HCR, HCR_En | HCR_VGrp0EIE | HCR_VGrp0DIE | HCR_VGrp1EIE | HCR_VGrp1DIE);
-    assert_int_equal(gich(f, 0, GICH_MISR), MISR_VGrp0E | MISR_VGrp1D);
+    gich_w(f, 0, GICH_HCR, GICH_HCR_En | GICH_HCR_VGrp0EIE | GICH_HCR_VGrp0DIE | GICH_HCR_VGrp1EIE | GICH_HCR_VGrp1DIE);
+    assert_int_equal(gich(f, 0, GICH_MISR), GICH_MISR_VGrp0E | GICH_MISR_VGrp1D);
     wr32(f, V(GICV_CTLR), 0x2);
-    assert_int_equal(gich(f, 0, GICH_MISR), MISR_VGrp0D | MISR_VGrp1E);
+    assert_int_equal(gich(f, 0, GICH_MISR), GICH_MISR_VGrp0D | GICH_MISR_VGrp1E);
     assert_true(gic_maint_level(f->gic, 0));
-    gich_w(f, 0, GICH_HCR, HCR_En);
+    gich_w(f, 0, GICH_HCR, GICH_HCR_En);
     assert_false(gic_maint_level(f->gic, 0));
     fx_free(f);
 }
 
 static void test_eoicount(void **s)
 {
-    struct fx *f = fx_new(1);
+    struct fx *f = fx_new(2, 1, true);
     vopen(f, 0, 0);
     /* EOI of an INTID no LR holds (the hypervisor spilled it): EOICount counts it */
     gich_w(f, 0, GICH_APR, 1u << 16);          /* it was acknowledged at priority 0x80 */
@@ -477,11 +370,11 @@ static void test_eoicount(void **s)
     assert_int_equal(rd32(f, V(GICV_RPR)), 0xFF);                      /* priority dropped */
     assert_int_equal(gich(f, 0, GICH_HCR) >> 27, 1);
     assert_int_equal(gich(f, 0, GICH_MISR), 0);                        /* LRENPIE off */
-    gich_w(f, 0, GICH_HCR, gich(f, 0, GICH_HCR) | HCR_LRENPIE);
-    assert_int_equal(gich(f, 0, GICH_MISR), MISR_LRENP);
+    gich_w(f, 0, GICH_HCR, gich(f, 0, GICH_HCR) | GICH_HCR_LRENPIE);
+    assert_int_equal(gich(f, 0, GICH_MISR), GICH_MISR_LRENP);
     assert_true(gic_maint_level(f->gic, 0));
     /* The hypervisor handles it and clears the count */
-    gich_w(f, 0, GICH_HCR, HCR_En | HCR_LRENPIE);
+    gich_w(f, 0, GICH_HCR, GICH_HCR_En | GICH_HCR_LRENPIE);
     assert_false(gic_maint_level(f->gic, 0));
     /* EOImode 1: EOIR does not count, GICV_DIR does */
     wr32(f, V(GICV_CTLR), 0x1 | 1u << 9);
@@ -495,21 +388,21 @@ static void test_eoicount(void **s)
     wr32(f, V(GICV_EOIR), 1022);
     assert_int_equal(gich(f, 0, GICH_HCR) >> 27, 1);
     /* 5-bit counter wraps */
-    gich_w(f, 0, GICH_HCR, HCR_En | 31u << 27);
+    gich_w(f, 0, GICH_HCR, GICH_HCR_En | 31u << 27);
     wr32(f, V(GICV_DIR), 99);
-    assert_int_equal(gich(f, 0, GICH_HCR), HCR_En);
+    assert_int_equal(gich(f, 0, GICH_HCR), GICH_HCR_En);
     fx_free(f);
 }
 
 static void test_gicv_any_address(void **s)
 {
-    struct fx *f = fx_new(2);
+    struct fx *f = fx_new(2, 2, true);
     /* The hypervisor maps GICV where the guest's GICC is (here another bus, as a stage-2 view
      * of the guest, at the GICC address of the virt board), and the C entry point works too */
     struct bus *guest = bus_new();
     assert_int_equal(gic_map_gicv_at(f->gic, guest, VIRT_GIC_CPU), 0);
     assert_int_equal(gic_map_gicv_at(f->gic, f->bus, 0x2c002000), 0);
-    gich_w(f, 1, GICH_HCR, HCR_En);
+    gich_w(f, 1, GICH_HCR, GICH_HCR_En);
     gich_w(f, 1, GICH_VMCR, 0x1Fu << 27 | 1);
     gich_w(f, 1, GICH_LR(0), lr(33, 0x80, ST_PENDING, false, false, 0, false));
     assert_true(f->line[1][VIRQ]);
@@ -535,7 +428,7 @@ static void test_gicv_any_address(void **s)
 
 static void test_bad_accesses(void **s)
 {
-    struct fx *f = fx_new(1);
+    struct fx *f = fx_new(2, 1, true);
     uint64_t v;
     unsigned logs = f->logs;
     /* Sizes other than 32-bit and misaligned accesses: guest errors (external abort) */
@@ -578,8 +471,8 @@ static void test_bad_accesses(void **s)
 
 static void test_reset(void **s)
 {
-    struct fx *f = fx_new(1);
-    vopen(f, 0, HCR_UIE);
+    struct fx *f = fx_new(2, 1, true);
+    vopen(f, 0, GICH_HCR_UIE);
     gich_w(f, 0, GICH_LR(0), lr(90, 0x80, ST_PENDING, false, false, 0, false));
     assert_true(f->line[0][VIRQ]);
     assert_true(gic_maint_level(f->gic, 0));                   /* one valid LR: underflow */

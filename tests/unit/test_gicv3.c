@@ -1,84 +1,7 @@
 /* tests/unit/test_gicv3.c — the GICv3 model: distributor and redistributors through the bus at
  * the virt addresses, the CPU interface through the ICC_* accessors, observing the per-CPU
  * IRQ/FIQ lines. Spec: IHI 0069. */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <string.h>
-#include <cmocka.h>
-#include "gic/gic.h"
-#include "cpu/cpu.h"
-#include "machine/machine.h"
-
-#define D(off) (VIRT_GIC_DIST + (off))
-#define RD(c, off)  (VIRT_GIC_REDIST + (c) * VIRT_GIC_REDIST_STRIDE + (off))
-#define SGI(c, off) (RD(c, 0x10000) + (off))
-#define IRQ GIC_LINE_IRQ
-#define FIQ GIC_LINE_FIQ
-
-#define ICC_AP0R1_EL1    SYSREG_ENC(3, 0, 12, 8, 5)
-
-struct fx {
-    struct bus *bus;
-    struct gic *gic;
-    bool line[GIC_MAX_CPUS][2];
-    unsigned logs;
-};
-
-static void set_line(void *opaque, unsigned cpu, int line, bool level)
-{
-    struct fx *f = opaque;
-    assert_true(cpu < GIC_MAX_CPUS);
-    assert_int_not_equal(f->line[cpu][line], level);
-    f->line[cpu][line] = level;
-}
-
-static void logmsg(void *opaque, const char *msg) { ((struct fx *)opaque)->logs++; }
-
-static struct fx *fx_new(unsigned ncpu)
-{
-    static struct fx f;
-    memset(&f, 0, sizeof f);
-    f.bus = bus_new();
-    struct gic_config cfg = { .version = 3, .num_cpus = ncpu, .set_cpu_line = set_line,
-                              .log = logmsg, .opaque = &f };
-    f.gic = gic_new(&cfg);
-    assert_non_null(f.gic);
-    assert_int_equal(gic_map(f.gic, f.bus), 0);
-    return &f;
-}
-
-static void fx_free(struct fx *f)
-{
-    gic_free(f->gic);
-    bus_free(f->bus);
-}
-
-static uint64_t rd(struct fx *f, uint64_t pa, unsigned size)
-{
-    uint64_t v = 0xdeadbeef;
-    assert_int_equal(bus_read(f->bus, mk_pa(pa), size, &v), BUS_OK);
-    return v;
-}
-static void wr(struct fx *f, uint64_t pa, unsigned size, uint64_t v)
-{
-    assert_int_equal(bus_write(f->bus, mk_pa(pa), size, v), BUS_OK);
-}
-static uint32_t rd32(struct fx *f, uint64_t pa) { return (uint32_t)rd(f, pa, 4); }
-static void wr32(struct fx *f, uint64_t pa, uint32_t v) { wr(f, pa, 4, v); }
-
-static uint64_t icc_rd(struct fx *f, unsigned c, uint32_t enc)
-{
-    uint64_t v = 0xdeadbeef;
-    assert_true(gic_icc_read(f->gic, c, enc, &v));
-    return v;
-}
-static void icc_wr(struct fx *f, unsigned c, uint32_t enc, uint64_t v)
-{
-    assert_true(gic_icc_write(f->gic, c, enc, v));
-}
+#include "tests/unit/gic_fixture.h"
 
 /* Linux's set-up: wake the redistributor, everything Group 1, IGRPEN1, PMR open. */
 static void open_cpu(struct fx *f, unsigned c)
@@ -107,7 +30,7 @@ static void spi(struct fx *f, unsigned intid, uint8_t prio, unsigned cpu, bool g
 
 static void test_id_registers(void **s)
 {
-    struct fx *f = fx_new(4);
+    struct fx *f = fx_new(3, 4, false);
     uint32_t typer = rd32(f, D(0x004));
     assert_int_equal(typer & 0x1F, 7);                          /* "224 SPIs implemented" */
     assert_int_equal(((typer & 0x1F) + 1) * 32 - 32, 224);
@@ -137,7 +60,7 @@ static void test_id_registers(void **s)
 
 static void test_icc_registers(void **s)
 {
-    struct fx *f = fx_new(1);
+    struct fx *f = fx_new(3, 1, false);
     uint64_t v;
     assert_int_equal(icc_rd(f, 0, ICC_SRE_EL1), 0x7);
     icc_wr(f, 0, ICC_SRE_EL1, 0);
@@ -177,7 +100,7 @@ static void test_icc_registers(void **s)
 
 static void test_waker_handshake(void **s)
 {
-    struct fx *f = fx_new(2);
+    struct fx *f = fx_new(3, 2, false);
     wr32(f, D(0x000), 0x2);
     wr32(f, SGI(1, 0x080), 0xFFFFFFFF);
     wr32(f, SGI(1, 0x100), 1u << 27);                /* enable PPI 27 (virtual timer) */
@@ -202,7 +125,7 @@ static void test_waker_handshake(void **s)
 
 static void test_ppi_level_repend(void **s)
 {
-    struct fx *f = fx_new(1);
+    struct fx *f = fx_new(3, 1, false);
     setup(f, 1);
     wr(f, SGI(0, 0x400 + 27), 1, 0x80);
     assert_int_equal(rd32(f, SGI(0, 0x418)), 0x80u << 24);      /* GICR_IPRIORITYR6 word */
@@ -244,7 +167,7 @@ static void test_ppi_level_repend(void **s)
 
 static void test_spi_edge_latch(void **s)
 {
-    struct fx *f = fx_new(1);
+    struct fx *f = fx_new(3, 1, false);
     setup(f, 1);
     spi(f, 40, 0x80, 0, true);
     wr32(f, D(0xC08), 2u << 16);                 /* GICD_ICFGR2: INTID 40 edge */
@@ -267,7 +190,7 @@ static void test_spi_edge_latch(void **s)
 
 static void test_irouter_routing(void **s)
 {
-    struct fx *f = fx_new(3);
+    struct fx *f = fx_new(3, 3, false);
     setup(f, 3);
     spi(f, 48, 0x80, 2, true);
     assert_int_equal(rd(f, D(0x6000 + 48 * 8), 8), 2);
@@ -296,7 +219,7 @@ static void test_irouter_routing(void **s)
 
 static void test_groups_fiq_and_enables(void **s)
 {
-    struct fx *f = fx_new(1);
+    struct fx *f = fx_new(3, 1, false);
     setup(f, 1);
     spi(f, 33, 0x40, 0, false);                  /* Group 0 */
     spi(f, 34, 0x80, 0, true);                   /* Group 1 */
@@ -331,7 +254,7 @@ static void test_groups_fiq_and_enables(void **s)
 
 static void test_pmr_and_preemption(void **s)
 {
-    struct fx *f = fx_new(1);
+    struct fx *f = fx_new(3, 1, false);
     setup(f, 1);
     spi(f, 35, 0x50, 0, true);
     spi(f, 36, 0x48, 0, true);
@@ -381,7 +304,7 @@ static void test_pmr_and_preemption(void **s)
 
 static void test_eoimode_dir(void **s)
 {
-    struct fx *f = fx_new(1);
+    struct fx *f = fx_new(3, 1, false);
     setup(f, 1);
     icc_wr(f, 0, ICC_CTLR_EL1, 2);               /* EOImode */
     spi(f, 38, 0x80, 0, true);
@@ -401,7 +324,7 @@ static void test_eoimode_dir(void **s)
 
 static void test_sgi_affinity(void **s)
 {
-    struct fx *f = fx_new(4);
+    struct fx *f = fx_new(3, 4, false);
     setup(f, 4);
     for (unsigned c = 0; c < 4; c++)
         wr32(f, SGI(c, 0x100), 0xFFFF);          /* enable SGIs */
@@ -452,7 +375,7 @@ static void test_sgi_affinity(void **s)
 
 static void test_access_sizes_and_reserved(void **s)
 {
-    struct fx *f = fx_new(2);
+    struct fx *f = fx_new(3, 2, false);
     uint64_t v;
     unsigned logs = f->logs;
     assert_int_equal(bus_read(f->bus, mk_pa(D(0x000)), 2, &v), BUS_SLAVE_ERROR);
@@ -499,7 +422,7 @@ static void test_access_sizes_and_reserved(void **s)
 
 static void test_reset(void **s)
 {
-    struct fx *f = fx_new(1);
+    struct fx *f = fx_new(3, 1, false);
     setup(f, 1);
     spi(f, 33, 0x80, 0, true);
     gic_set_spi(f->gic, 33, true);

@@ -2,101 +2,12 @@
  * through gic_ich_read/write, the guest's ICV_*_EL1 view through gic_icv_read/write (the
  * ICC_*_EL1 encodings), the virtual IRQ/FIQ lines, the maintenance interrupt (PPI 25) and the
  * physical state behind HW list registers. */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <string.h>
-#include <cmocka.h>
-#include "gic/gic.h"
-#include "cpu/cpu.h"
-#include "machine/machine.h"
+#include "tests/unit/gic_fixture.h"
 
-#define D(off) (VIRT_GIC_DIST + (off))
-#define RD(c, off)  (VIRT_GIC_REDIST + (c) * VIRT_GIC_REDIST_STRIDE + (off))
-#define SGI(c, off) (RD(c, 0x10000) + (off))
-#define IRQ  GIC_LINE_IRQ
-#define FIQ  GIC_LINE_FIQ
-#define VIRQ GIC_LINE_VIRQ
-#define VFIQ GIC_LINE_VFIQ
-
-
-#define ICH_AP0R0_EL2    SYSREG_ENC(3, 4, 12, 8, 0)
-#define ICH_AP0R1_EL2    SYSREG_ENC(3, 4, 12, 8, 1)
-#define ICH_AP1R0_EL2    SYSREG_ENC(3, 4, 12, 9, 0)
-#define ICH_AP1R3_EL2    SYSREG_ENC(3, 4, 12, 9, 3)
-#define ICC_SRE_EL2      SYSREG_ENC(3, 4, 12, 9, 5)
-#define ICH_HCR_EL2      SYSREG_ENC(3, 4, 12, 11, 0)
-#define ICH_VTR_EL2      SYSREG_ENC(3, 4, 12, 11, 1)
-#define ICH_MISR_EL2     SYSREG_ENC(3, 4, 12, 11, 2)
-#define ICH_EISR_EL2     SYSREG_ENC(3, 4, 12, 11, 3)
-#define ICH_ELRSR_EL2    SYSREG_ENC(3, 4, 12, 11, 5)
-#define ICH_VMCR_EL2     SYSREG_ENC(3, 4, 12, 11, 7)
-#define ICH_LR_EL2(n)    SYSREG_ENC(3, 4, 12, 12 + (n) / 8, (n) % 8)
-
-#define HCR_En      (1u << 0)
-#define HCR_UIE     (1u << 1)
-#define HCR_LRENPIE (1u << 2)
-#define HCR_NPIE    (1u << 3)
-#define HCR_VGrp1EIE (1u << 6)
-#define HCR_TC      (1u << 10)
-#define HCR_TALL0   (1u << 11)
-#define HCR_TALL1   (1u << 12)
-#define HCR_TDIR    (1u << 14)
-#define MISR_EOI    (1u << 0)
-#define MISR_U      (1u << 1)
-#define MISR_LRENP  (1u << 2)
-#define MISR_NP     (1u << 3)
-#define MISR_VGrp1E (1u << 6)
 #define ST_PENDING  1ull
 #define ST_ACTIVE   2ull
 #define ST_PA       3ull
-#define VMCR_VENG0  (1u << 0)
-#define VMCR_VENG1  (1u << 1)
-#define VMCR_VFIQEn (1u << 3)
 
-struct fx {
-    struct bus *bus;
-    struct gic *gic;
-    bool line[GIC_MAX_CPUS][4];
-    unsigned logs;
-};
-
-static void set_line(void *opaque, unsigned cpu, int line, bool level)
-{
-    struct fx *f = opaque;
-    assert_true(cpu < GIC_MAX_CPUS);
-    assert_true(line >= IRQ && line <= VFIQ);
-    assert_int_not_equal(f->line[cpu][line], level);
-    f->line[cpu][line] = level;
-}
-
-static void logmsg(void *opaque, const char *msg) { ((struct fx *)opaque)->logs++; }
-
-static struct fx *fx_new(unsigned ncpu)
-{
-    static struct fx f;
-    memset(&f, 0, sizeof f);
-    f.bus = bus_new();
-    struct gic_config cfg = { .version = 3, .num_cpus = ncpu, .set_cpu_line = set_line,
-                              .log = logmsg, .opaque = &f };
-    f.gic = gic_new(&cfg);
-    assert_non_null(f.gic);
-    assert_int_equal(gic_map(f.gic, f.bus), 0);
-    return &f;
-}
-
-static void fx_free(struct fx *f)
-{
-    gic_free(f->gic);
-    bus_free(f->bus);
-}
-
-static void wr32(struct fx *f, uint64_t pa, uint32_t v)
-{
-    assert_int_equal(bus_write(f->bus, mk_pa(pa), 4, v), BUS_OK);
-}
 static uint64_t ich(struct fx *f, unsigned c, uint32_t enc)
 {
     uint64_t v = 0xdeadbeef;
@@ -117,16 +28,6 @@ static void icv_w(struct fx *f, unsigned c, uint32_t enc, uint64_t v)
 {
     assert_int_equal(gic_icv_write(f->gic, c, enc, v), GIC_SYSREG_OK);
 }
-static uint64_t icc(struct fx *f, unsigned c, uint32_t enc)
-{
-    uint64_t v = 0xdeadbeef;
-    assert_true(gic_icc_read(f->gic, c, enc, &v));
-    return v;
-}
-static void icc_w(struct fx *f, unsigned c, uint32_t enc, uint64_t v)
-{
-    assert_true(gic_icc_write(f->gic, c, enc, v));
-}
 /* ICH_LR<n>_EL2 value */
 static uint64_t lr(uint32_t vid, uint8_t prio, uint64_t state, bool grp1, bool hw, unsigned pid,
                    bool eoi)
@@ -146,14 +47,14 @@ static bool phys(struct fx *f, unsigned c, unsigned intid, bool active)
  * the priority mask open, as Linux does. */
 static void vopen(struct fx *f, unsigned c, uint32_t hcr_extra)
 {
-    ich_w(f, c, ICH_HCR_EL2, HCR_En | hcr_extra);
+    ich_w(f, c, ICH_HCR_EL2, GICH_HCR_En | hcr_extra);
     icv_w(f, c, ICC_PMR_EL1, 0xF0);
     icv_w(f, c, ICC_IGRPEN1_EL1, 1);
 }
 
 static void test_ich_registers(void **s)
 {
-    struct fx *f = fx_new(2);
+    struct fx *f = fx_new(3, 2, true);
     uint64_t v;
     /* ICH_VTR_EL2: PRIbits 5, PREbits 5, IDbits 16, no SEIS/A3V, nV4, TDS, 4 LRs */
     assert_int_equal(ich(f, 0, ICH_VTR_EL2), 4u << 29 | 4u << 26 | 1u << 20 | 1u << 19 | 3);
@@ -161,7 +62,7 @@ static void test_ich_registers(void **s)
     ich_w(f, 0, ICC_SRE_EL2, 0);
     assert_int_equal(ich(f, 0, ICC_SRE_EL2), 0xF);
     assert_int_equal(ich(f, 0, ICH_HCR_EL2), 0);
-    assert_int_equal(ich(f, 0, ICH_VMCR_EL2), VMCR_VFIQEn | 3u << 18 | 2u << 21);
+    assert_int_equal(ich(f, 0, ICH_VMCR_EL2), ICH_VMCR_VFIQEn | 3u << 18 | 2u << 21);
     assert_int_equal(ich(f, 0, ICH_ELRSR_EL2), 0xF);
     assert_int_equal(ich(f, 0, ICH_EISR_EL2), 0);
     assert_int_equal(ich(f, 0, ICH_MISR_EL2), 0);
@@ -177,12 +78,12 @@ static void test_ich_registers(void **s)
     assert_int_equal(icv(f, 0, ICC_CTLR_EL1), 4u << 8 | 0x3);   /* PRIbits, EOImode, CBPR */
     assert_int_equal(icv(f, 0, ICC_IGRPEN0_EL1), 1);
     ich_w(f, 0, ICH_VMCR_EL2, 0);
-    assert_int_equal(ich(f, 0, ICH_VMCR_EL2), VMCR_VFIQEn | 3u << 18 | 2u << 21);
+    assert_int_equal(ich(f, 0, ICH_VMCR_EL2), ICH_VMCR_VFIQEn | 3u << 18 | 2u << 21);
     /* The guest's ICV writes land in the VMCR */
     icv_w(f, 0, ICC_PMR_EL1, 0x80);
     icv_w(f, 0, ICC_IGRPEN1_EL1, 1);
     icv_w(f, 0, ICC_BPR1_EL1, 6);
-    assert_int_equal(ich(f, 0, ICH_VMCR_EL2), 0x80u << 24 | 2u << 21 | 6u << 18 | VMCR_VFIQEn | VMCR_VENG1);
+    assert_int_equal(ich(f, 0, ICH_VMCR_EL2), 0x80u << 24 | 2u << 21 | 6u << 18 | ICH_VMCR_VFIQEn | ICH_VMCR_VENG1);
     /* LR round trip: 64-bit, HW with pINTID, software with EOI */
     uint64_t l = lr(0x1234, 0xA8, ST_PA, true, true, 0x1FF0, false);
     ich_w(f, 1, ICH_LR_EL2(3), l);
@@ -220,7 +121,7 @@ static void test_ich_registers(void **s)
 
 static void test_pending_ack_eoi_maintenance(void **s)
 {
-    struct fx *f = fx_new(1);
+    struct fx *f = fx_new(3, 1, true);
     vopen(f, 0, 0);
     ich_w(f, 0, ICH_LR_EL2(1), lr(27, 0xA0, ST_PENDING, true, false, 0, true));
     assert_true(f->line[0][VIRQ]);                              /* Group 1: virtual IRQ */
@@ -243,7 +144,7 @@ static void test_pending_ack_eoi_maintenance(void **s)
     assert_int_equal(icv(f, 0, ICC_RPR_EL1), 0xFF);
     assert_int_equal(ich(f, 0, ICH_EISR_EL2), 0x2);
     assert_int_equal(ich(f, 0, ICH_ELRSR_EL2), 0xD);
-    assert_int_equal(ich(f, 0, ICH_MISR_EL2), MISR_EOI);
+    assert_int_equal(ich(f, 0, ICH_MISR_EL2), GICH_MISR_EOI);
     assert_true(gic_maint_level(f->gic, 0));
     assert_true(phys(f, 0, GIC_MAINT_PPI, false));
     /* The hypervisor takes PPI 25 through its physical ICC interface (Group 1 here) */
@@ -251,14 +152,14 @@ static void test_pending_ack_eoi_maintenance(void **s)
     wr32(f, RD(0, 0x14), 0);
     wr32(f, SGI(0, 0x080), 0xFFFFFFFF);
     wr32(f, SGI(0, 0x100), 1u << GIC_MAINT_PPI);
-    icc_w(f, 0, ICC_PMR_EL1, 0xF0);
-    icc_w(f, 0, ICC_IGRPEN1_EL1, 1);
+    icc_wr(f, 0, ICC_PMR_EL1, 0xF0);
+    icc_wr(f, 0, ICC_IGRPEN1_EL1, 1);
     assert_true(f->line[0][IRQ]);
-    assert_int_equal(icc(f, 0, ICC_IAR1_EL1), GIC_MAINT_PPI);
+    assert_int_equal(icc_rd(f, 0, ICC_IAR1_EL1), GIC_MAINT_PPI);
     ich_w(f, 0, ICH_LR_EL2(1), 0);
     assert_false(gic_maint_level(f->gic, 0));
     assert_int_equal(ich(f, 0, ICH_ELRSR_EL2), 0xF);
-    icc_w(f, 0, ICC_EOIR1_EL1, GIC_MAINT_PPI);
+    icc_wr(f, 0, ICC_EOIR1_EL1, GIC_MAINT_PPI);
     assert_false(f->line[0][IRQ]);
     /* Group 0 is a virtual FIQ (VFIQEn is RES1) */
     icv_w(f, 0, ICC_IGRPEN0_EL1, 1);
@@ -282,7 +183,7 @@ static void test_pending_ack_eoi_maintenance(void **s)
 
 static void test_hw_deactivates_physical(void **s)
 {
-    struct fx *f = fx_new(1);
+    struct fx *f = fx_new(3, 1, true);
     /* Physical SPI 40, Group 1, to CPU 0; the hypervisor runs ICC with EOImode 1, as Xen */
     wr32(f, D(0x000), 0x3);
     wr32(f, RD(0, 0x14), 0);
@@ -290,13 +191,13 @@ static void test_hw_deactivates_physical(void **s)
     bus_write(f->bus, mk_pa(D(0x6000 + 40 * 8)), 8, 0);
     wr32(f, D(0x084), 1u << 8);
     wr32(f, D(0x104), 1u << 8);
-    icc_w(f, 0, ICC_PMR_EL1, 0xF0);
-    icc_w(f, 0, ICC_IGRPEN1_EL1, 1);
-    icc_w(f, 0, ICC_CTLR_EL1, 0x2);
+    icc_wr(f, 0, ICC_PMR_EL1, 0xF0);
+    icc_wr(f, 0, ICC_IGRPEN1_EL1, 1);
+    icc_wr(f, 0, ICC_CTLR_EL1, 0x2);
     gic_set_spi(f->gic, 40, true);
     assert_true(f->line[0][IRQ]);
-    assert_int_equal(icc(f, 0, ICC_IAR1_EL1), 40);
-    icc_w(f, 0, ICC_EOIR1_EL1, 40);
+    assert_int_equal(icc_rd(f, 0, ICC_IAR1_EL1), 40);
+    icc_wr(f, 0, ICC_EOIR1_EL1, 40);
     gic_set_spi(f->gic, 40, false);
     assert_true(phys(f, 0, 40, true));
     vopen(f, 0, 0);
@@ -311,8 +212,8 @@ static void test_hw_deactivates_physical(void **s)
     assert_false(gic_maint_level(f->gic, 0));
     /* Guest EOImode 1: ICV_DIR_EL1 deactivates, physical too */
     gic_set_spi(f->gic, 40, true);
-    assert_int_equal(icc(f, 0, ICC_IAR1_EL1), 40);
-    icc_w(f, 0, ICC_EOIR1_EL1, 40);
+    assert_int_equal(icc_rd(f, 0, ICC_IAR1_EL1), 40);
+    icc_wr(f, 0, ICC_EOIR1_EL1, 40);
     gic_set_spi(f->gic, 40, false);
     icv_w(f, 0, ICC_CTLR_EL1, 0x2);
     ich_w(f, 0, ICH_LR_EL2(3), lr(40, 0x80, ST_PENDING, true, true, 40, false));
@@ -328,7 +229,7 @@ static void test_hw_deactivates_physical(void **s)
 
 static void test_virtual_priority(void **s)
 {
-    struct fx *f = fx_new(1);
+    struct fx *f = fx_new(3, 1, true);
     vopen(f, 0, 0);
     /* ICV_BPR1_EL1 6: Group 1 group priority is [7:6] (BPR1 - 1 = 5) */
     icv_w(f, 0, ICC_BPR1_EL1, 6);
@@ -373,22 +274,22 @@ static void test_virtual_priority(void **s)
 
 static void test_maintenance_and_eoicount(void **s)
 {
-    struct fx *f = fx_new(1);
+    struct fx *f = fx_new(3, 1, true);
     vopen(f, 0, 0);
     ich_w(f, 0, ICH_LR_EL2(0), lr(110, 0x80, ST_PENDING, true, false, 0, false));
     ich_w(f, 0, ICH_LR_EL2(3), lr(111, 0x80, ST_PENDING, true, false, 0, false));
-    ich_w(f, 0, ICH_HCR_EL2, HCR_En | HCR_UIE | HCR_NPIE);
+    ich_w(f, 0, ICH_HCR_EL2, GICH_HCR_En | GICH_HCR_UIE | GICH_HCR_NPIE);
     assert_int_equal(ich(f, 0, ICH_MISR_EL2), 0);
     assert_int_equal(icv(f, 0, ICC_IAR1_EL1), 110);
     icv_w(f, 0, ICC_EOIR1_EL1, 110);
-    assert_int_equal(ich(f, 0, ICH_MISR_EL2), MISR_U);          /* one valid LR left */
+    assert_int_equal(ich(f, 0, ICH_MISR_EL2), GICH_MISR_U);          /* one valid LR left */
     assert_true(gic_maint_level(f->gic, 0));
     assert_int_equal(icv(f, 0, ICC_IAR1_EL1), 111);
-    assert_int_equal(ich(f, 0, ICH_MISR_EL2), MISR_U | MISR_NP);
+    assert_int_equal(ich(f, 0, ICH_MISR_EL2), GICH_MISR_U | GICH_MISR_NP);
     icv_w(f, 0, ICC_EOIR1_EL1, 111);
-    ich_w(f, 0, ICH_HCR_EL2, HCR_En | HCR_VGrp1EIE);
-    assert_int_equal(ich(f, 0, ICH_MISR_EL2), MISR_VGrp1E);
-    ich_w(f, 0, ICH_HCR_EL2, HCR_En);
+    ich_w(f, 0, ICH_HCR_EL2, GICH_HCR_En | GICH_HCR_VGrp1EIE);
+    assert_int_equal(ich(f, 0, ICH_MISR_EL2), GICH_MISR_VGrp1E);
+    ich_w(f, 0, ICH_HCR_EL2, GICH_HCR_En);
     assert_false(gic_maint_level(f->gic, 0));
     assert_false(phys(f, 0, GIC_MAINT_PPI, false));
     /* EOI of a vINTID in no LR: EOIcount, LRENP */
@@ -397,10 +298,10 @@ static void test_maintenance_and_eoicount(void **s)
     assert_int_equal(icv(f, 0, ICC_RPR_EL1), 0xFF);
     assert_int_equal(ich(f, 0, ICH_HCR_EL2) >> 27, 1);
     assert_false(gic_maint_level(f->gic, 0));
-    ich_w(f, 0, ICH_HCR_EL2, ich(f, 0, ICH_HCR_EL2) | HCR_LRENPIE);
-    assert_int_equal(ich(f, 0, ICH_MISR_EL2), MISR_LRENP);
+    ich_w(f, 0, ICH_HCR_EL2, ich(f, 0, ICH_HCR_EL2) | GICH_HCR_LRENPIE);
+    assert_int_equal(ich(f, 0, ICH_MISR_EL2), GICH_MISR_LRENP);
     assert_true(gic_maint_level(f->gic, 0));
-    ich_w(f, 0, ICH_HCR_EL2, HCR_En | HCR_LRENPIE);
+    ich_w(f, 0, ICH_HCR_EL2, GICH_HCR_En | GICH_HCR_LRENPIE);
     assert_false(gic_maint_level(f->gic, 0));
     /* EOImode 1: EOIR does not count, DIR does; special INTIDs do nothing */
     icv_w(f, 0, ICC_CTLR_EL1, 0x2);
@@ -416,17 +317,17 @@ static void test_maintenance_and_eoicount(void **s)
 
 static void test_icv_vs_icc(void **s)
 {
-    struct fx *f = fx_new(2);
+    struct fx *f = fx_new(3, 2, true);
     uint64_t v;
     /* The physical and virtual CPU interfaces are separate state */
-    icc_w(f, 0, ICC_PMR_EL1, 0x30);
+    icc_wr(f, 0, ICC_PMR_EL1, 0x30);
     icv_w(f, 0, ICC_PMR_EL1, 0xC0);
-    assert_int_equal(icc(f, 0, ICC_PMR_EL1), 0x30);
+    assert_int_equal(icc_rd(f, 0, ICC_PMR_EL1), 0x30);
     assert_int_equal(icv(f, 0, ICC_PMR_EL1), 0xC0);
     assert_int_equal(icv(f, 1, ICC_PMR_EL1), 0);                 /* and per CPU */
-    icc_w(f, 0, ICC_BPR1_EL1, 5);
+    icc_wr(f, 0, ICC_BPR1_EL1, 5);
     assert_int_equal(icv(f, 0, ICC_BPR1_EL1), 3);
-    icc_w(f, 0, ICC_IGRPEN1_EL1, 1);
+    icc_wr(f, 0, ICC_IGRPEN1_EL1, 1);
     assert_int_equal(icv(f, 0, ICC_IGRPEN1_EL1), 0);
     assert_int_equal(icv(f, 0, ICC_CTLR_EL1), 4u << 8);
     assert_int_equal(icv(f, 0, ICC_SRE_EL1), 0x7);               /* not virtualized */
@@ -434,8 +335,8 @@ static void test_icv_vs_icc(void **s)
     /* A physical interrupt does not appear in ICV, a virtual one not in ICC */
     vopen(f, 0, 0);
     ich_w(f, 0, ICH_LR_EL2(0), lr(120, 0x20, ST_PENDING, true, false, 0, false));
-    assert_int_equal(icc(f, 0, ICC_HPPIR1_EL1), 1023);
-    assert_int_equal(icc(f, 0, ICC_IAR1_EL1), 1023);
+    assert_int_equal(icc_rd(f, 0, ICC_HPPIR1_EL1), 1023);
+    assert_int_equal(icc_rd(f, 0, ICC_IAR1_EL1), 1023);
     assert_int_equal(icv(f, 0, ICC_HPPIR1_EL1), 120);
     /* SGI generation always traps to the hypervisor */
     assert_int_equal(gic_icv_write(f->gic, 0, ICC_SGI1R_EL1, 1), GIC_SYSREG_TRAP);
@@ -445,27 +346,27 @@ static void test_icv_vs_icc(void **s)
     gic_irq_state(f->gic, 1, 0, &st);
     assert_false(st.pending);
     /* ICH_HCR_EL2 trap controls */
-    ich_w(f, 0, ICH_HCR_EL2, HCR_En | HCR_TALL1);
+    ich_w(f, 0, ICH_HCR_EL2, GICH_HCR_En | ICH_HCR_TALL1);
     assert_int_equal(gic_icv_read(f->gic, 0, ICC_IAR1_EL1, &v), GIC_SYSREG_TRAP);
     assert_int_equal(gic_icv_write(f->gic, 0, ICC_EOIR1_EL1, 1), GIC_SYSREG_TRAP);
     assert_int_equal(gic_icv_write(f->gic, 0, ICC_IGRPEN1_EL1, 0), GIC_SYSREG_TRAP);
     assert_int_equal(gic_icv_read(f->gic, 0, ICC_IAR0_EL1, &v), GIC_SYSREG_OK);
     assert_int_equal(gic_icv_read(f->gic, 0, ICC_PMR_EL1, &v), GIC_SYSREG_OK);
-    ich_w(f, 0, ICH_HCR_EL2, HCR_En | HCR_TALL0);
+    ich_w(f, 0, ICH_HCR_EL2, GICH_HCR_En | ICH_HCR_TALL0);
     assert_int_equal(gic_icv_read(f->gic, 0, ICC_HPPIR0_EL1, &v), GIC_SYSREG_TRAP);
     assert_int_equal(gic_icv_read(f->gic, 0, ICC_AP0R0_EL1, &v), GIC_SYSREG_TRAP);
     assert_int_equal(gic_icv_read(f->gic, 0, ICC_BPR1_EL1, &v), GIC_SYSREG_OK);
-    ich_w(f, 0, ICH_HCR_EL2, HCR_En | HCR_TC);
+    ich_w(f, 0, ICH_HCR_EL2, GICH_HCR_En | ICH_HCR_TC);
     assert_int_equal(gic_icv_read(f->gic, 0, ICC_CTLR_EL1, &v), GIC_SYSREG_TRAP);
     assert_int_equal(gic_icv_write(f->gic, 0, ICC_PMR_EL1, 0), GIC_SYSREG_TRAP);
     assert_int_equal(gic_icv_read(f->gic, 0, ICC_RPR_EL1, &v), GIC_SYSREG_TRAP);
     assert_int_equal(gic_icv_write(f->gic, 0, ICC_DIR_EL1, 1), GIC_SYSREG_TRAP);
     assert_int_equal(gic_icv_read(f->gic, 0, ICC_IAR1_EL1, &v), GIC_SYSREG_OK);
-    ich_w(f, 0, ICH_HCR_EL2, HCR_En | HCR_TDIR);
+    ich_w(f, 0, ICH_HCR_EL2, GICH_HCR_En | ICH_HCR_TDIR);
     assert_int_equal(gic_icv_write(f->gic, 0, ICC_DIR_EL1, 1), GIC_SYSREG_TRAP);
     assert_int_equal(gic_icv_write(f->gic, 0, ICC_PMR_EL1, 0xF0), GIC_SYSREG_OK);
     /* UNDEFINED beats the traps: wrong direction, unknown register */
-    ich_w(f, 0, ICH_HCR_EL2, HCR_En | HCR_TC | HCR_TALL0 | HCR_TALL1);
+    ich_w(f, 0, ICH_HCR_EL2, GICH_HCR_En | ICH_HCR_TC | ICH_HCR_TALL0 | ICH_HCR_TALL1);
     assert_int_equal(gic_icv_read(f->gic, 0, ICC_EOIR1_EL1, &v), GIC_SYSREG_UNDEF);
     assert_int_equal(gic_icv_read(f->gic, 0, ICC_SGI1R_EL1, &v), GIC_SYSREG_UNDEF);
     assert_int_equal(gic_icv_write(f->gic, 0, ICC_IAR1_EL1, 0), GIC_SYSREG_UNDEF);
@@ -474,7 +375,7 @@ static void test_icv_vs_icc(void **s)
     assert_int_equal(gic_icv_read(f->gic, 0, SYSREG_ENC(3, 0, 12, 13, 0), &v), GIC_SYSREG_UNDEF);
     assert_int_equal(gic_icv_read(f->gic, 2, ICC_PMR_EL1, &v), GIC_SYSREG_UNDEF);
     /* ICV_DIR with EOImode 0: logged, deactivates */
-    ich_w(f, 0, ICH_HCR_EL2, HCR_En);
+    ich_w(f, 0, ICH_HCR_EL2, GICH_HCR_En);
     unsigned logs = f->logs;
     icv_w(f, 0, ICC_DIR_EL1, 7);
     assert_int_equal(f->logs, logs + 1);
@@ -483,8 +384,8 @@ static void test_icv_vs_icc(void **s)
 
 static void test_reset_and_cpus(void **s)
 {
-    struct fx *f = fx_new(2);
-    vopen(f, 1, HCR_UIE);
+    struct fx *f = fx_new(3, 2, true);
+    vopen(f, 1, GICH_HCR_UIE);
     ich_w(f, 1, ICH_LR_EL2(0), lr(130, 0x80, ST_PENDING, true, false, 0, false));
     assert_true(f->line[1][VIRQ]);
     assert_false(f->line[0][VIRQ]);

@@ -92,17 +92,25 @@ static void test_shared_p2m(void **st)
     smmu_env_free();
 }
 
+/* The stage-2 bank the nested tests put stage 1 on: CB0, VMID 9, the first 8 MiB mapped 1:1 as
+ * 2 MiB blocks (where the stage-1 tables live) and IPA 0x80000000 -> PA 0x530000. Its root. */
+static uint64_t nested_s2_bank(void)
+{
+    uint64_t s2root = fm_alloc(0x2000);
+    xen_s2_bank(0, 9, s2root, XEN_VTCR);
+    for (uint64_t a = 0; a < FM_SIZE; a += 0x200000)
+        tt_map(s2root, 12, 40, 1, a, 2, a | D_BLOCK | D_AF | D_S2_R | D_S2_W, 0);
+    tt_map(s2root, 12, 40, 1, 0x80000000ull, 3, S2_PAGE_RW(0x530000), 0);
+    return s2root;
+}
+
 /* Nested: CB1 (stage 1, TYPE 3) on top of CB0 (stage 2). Stage-1 tables live at IPAs that
  * stage 2 maps 1:1 (the first 8 MiB, as 2 MiB blocks); the data IPA is relocated. */
 static void test_nested(void **st)
 {
     smmu_env();
     linux_enable();
-    uint64_t s2root = fm_alloc(0x2000);
-    xen_s2_bank(0, 9, s2root, XEN_VTCR);
-    for (uint64_t a = 0; a < FM_SIZE; a += 0x200000)
-        tt_map(s2root, 12, 40, 1, a, 2, a | D_BLOCK | D_AF | D_S2_R | D_S2_W, 0);
-    tt_map(s2root, 12, 40, 1, 0x80000000ull, 3, S2_PAGE_RW(0x530000), 0);
+    uint64_t s2root = nested_s2_bank();
     tt_map(s2root, 12, 40, 1, 0x80001000ull, 3, S2_PAGE_RW(0x531000) & ~D_S2_W, 0);
     uint64_t s1root = fm_alloc(0x1000);
     linux_s1_domain(1, 7, s1root, 0, 0x44);
@@ -166,11 +174,7 @@ static void test_nested_tlbi(void **st)
 {
     smmu_env();
     linux_enable();
-    uint64_t s2root = fm_alloc(0x2000);
-    xen_s2_bank(0, 9, s2root, XEN_VTCR);
-    for (uint64_t a = 0; a < FM_SIZE; a += 0x200000)
-        tt_map(s2root, 12, 40, 1, a, 2, a | D_BLOCK | D_AF | D_S2_R | D_S2_W, 0);
-    tt_map(s2root, 12, 40, 1, 0x80000000ull, 3, S2_PAGE_RW(0x530000), 0);
+    uint64_t s2root = nested_s2_bank();
     uint64_t s1root = fm_alloc(0x1000);
     linux_s1_domain(1, 7, s1root, 0, 0x44);
     GR1W(CBAR(1), 3u << 16);
