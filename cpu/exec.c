@@ -137,6 +137,7 @@ const struct dinsn *cpu_fetch(struct cpu *c, uint64_t target)
     uint64_t pa;
     uint32_t fault_esr;
     if (!mmu_cpu_translate_fetch(c, target, &pa, &fault_esr)) {
+        if (!fault_esr) return NULL;          /* stage-2 abort: the hypervisor set c->pc */
         c->pc = target;
         return cpu_take_sync(c, target, fault_esr, target, true);
     }

@@ -104,10 +104,13 @@ static void wr_sp_el0(struct cpu *c, const struct sysreg *r, uint64_t v)
     if (c->el == 0 || !c->spsel) c->x[REG_SP] = v;
     else c->sp_el[0] = v;
 }
-/* ISR_EL1: pending physical A (bit 8), I (7), F (6). */
+/* ISR_EL1: pending physical A (bit 8), I (7), F (6); with HCR_EL2.IMO/FMO the I/F bits show the
+ * virtual IRQ/FIQ instead (D17.2.83). */
 static uint64_t rd_isr(struct cpu *c, const struct sysreg *r)
 {
     unsigned l = c->irq_lines;
+    if (c->el2.hcr & HCR_EL2_IMO) l = (l & ~(1u << CPU_IRQ)) | (l & (1u << CPU_VIRQ) ? 1u << CPU_IRQ : 0);
+    if (c->el2.hcr & HCR_EL2_FMO) l = (l & ~(1u << CPU_FIQ)) | (l & (1u << CPU_VFIQ) ? 1u << CPU_FIQ : 0);
     return (l & (1u << CPU_SERROR) ? 1u << 8 : 0) | (l & (1u << CPU_IRQ) ? 1u << 7 : 0) |
            (l & (1u << CPU_FIQ) ? 1u << 6 : 0);
 }
@@ -125,7 +128,12 @@ static void wr_sctlr(struct cpu *c, const struct sysreg *r, uint64_t v)
 
 /* ------------------------------------------------------------------ identification */
 /* MPIDR_EL1: affinity from the machine, bit 31 RES1, U = 0 (multiprocessor), MT = 0. */
-static uint64_t rd_mpidr(struct cpu *c, const struct sysreg *r) { return c->cfg.mpidr | (1ull << 31); }
+/* With a hypervisor (HCR_EL2.VM) EL1 reads VMPIDR_EL2 instead (D17.2.100). */
+static uint64_t rd_mpidr(struct cpu *c, const struct sysreg *r)
+{
+    if ((c->el2.hcr & HCR_EL2_VM) && c->el2.vmpidr) return c->el2.vmpidr | (1ull << 31);
+    return c->cfg.mpidr | (1ull << 31);
+}
 /* DCZID_EL0: BS = 4 (64-byte blocks); DZP reads 1 at EL0 when SCTLR_EL1.DZE == 0. */
 static uint64_t rd_dczid(struct cpu *c, const struct sysreg *r)
 {
