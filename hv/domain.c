@@ -33,8 +33,8 @@ static void hv_tlb_flush(void *opaque, uint16_t vmid, ipa_t ipa, uint64_t size)
 
 struct hv *hv_new(const struct hv_config *cfg, char *err, size_t errlen)
 {
-    if (cfg->gic_version != 2) {
-        snprintf(err, errlen, "-hv xen: only gic-version=2 is implemented (GICv3 vGIC is missing)");
+    if (cfg->gic_version != 2 && cfg->gic_version != 3) {
+        snprintf(err, errlen, "-hv xen: gic-version must be 2 or 3");
         return NULL;
     }
     if (cfg->ncpus == 0 || cfg->ncpus > HV_MAX_VCPUS) {
@@ -76,8 +76,9 @@ struct hv *hv_new(const struct hv_config *cfg, char *err, size_t errlen)
                      P2M_RAM_RW, P2M_REASON_BOOT);
     /* GICv2: the guest's GICC IPA → the GICV frame, p2m_mmio_direct_dev (xen-arm.md §1.3 rule 1;
      * Xen maps it on the first fault, this model at boot). */
-    if (!rc) rc = p2m_map(d->p2m, mk_ipa(HV_GICC_BASE), mk_pa(HV_GICV_BASE), HV_GIC_SIZE >> PAGE_SHIFT,
-                          P2M_MMIO_DIRECT_DEV, P2M_REASON_BOOT);
+    if (!rc && cfg->gic_version == 2)
+        rc = p2m_map(d->p2m, mk_ipa(HV_GICC_BASE), mk_pa(HV_GICV_BASE), HV_GIC_SIZE >> PAGE_SHIFT,
+                     P2M_MMIO_DIRECT_DEV, P2M_REASON_BOOT);
     if (rc) { snprintf(err, errlen, "hv: dom0 p2m: error %d", rc); hv_free(hv); return NULL; }
     d->nvcpus = cfg->ncpus;
     for (unsigned i = 0; i < cfg->ncpus; i++) hv_vcpu_init(hv, &d->vcpu[i], i, cfg->cpus[i]);

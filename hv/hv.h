@@ -166,7 +166,7 @@ struct hv_config {
     struct gic *gic;             /* the physical GIC: the hypervisor owns it */
     struct cpu *const *cpus;     /* vCPU i of dom0 runs on physical CPU i (pinned, 1:1) */
     unsigned ncpus;
-    unsigned gic_version;        /* 2 (GICv3 is not implemented yet: hv_new fails) */
+    unsigned gic_version;        /* 2 or 3 */
     pa_t ram_base;
     uint64_t ram_size;           /* all of machine RAM */
     uint64_t reserved;           /* carved off the top for hv_mem (stage-2 tables); 0 → 16 MiB */
@@ -187,6 +187,7 @@ struct hv_stats {
     uint64_t pirqs;              /* physical IRQs taken at EL2 */
     uint64_t maintenance;        /* maintenance interrupts */
     uint64_t hvc;                /* HVC/SMC calls from the domain */
+    uint64_t sysreg_traps;       /* GICv3: trapped ICC_* accesses (SGIs) */
 };
 
 struct hv;
@@ -206,6 +207,9 @@ void hv_reset(struct hv *hv);
 int hv_stage2_abort(struct hv *hv, struct cpu *c, const struct cpu_s2_abort *info);  /* enum cpu_s2_action */
 void hv_irq(struct hv *hv, struct cpu *c, bool irq);
 void hv_note_hvc(struct hv *hv);
+/* GICv3 dom0: its ICC_*_EL1 accesses (cpu_hooks.sysreg_ext_*): ICV_* or trapped SGIs.
+ * false = UNDEFINED. */
+bool hv_icc_access(struct hv *hv, struct cpu *c, uint32_t enc, uint64_t *val, bool write);
 const struct hv_stats *hv_get_stats(const struct hv *hv);
 struct p2m *hv_dom0_p2m(const struct hv *hv);
 /* Test hook: the last stage-2 abort seen (ESR/FAR/HPFAR checked by the unit tests). */

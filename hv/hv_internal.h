@@ -18,6 +18,9 @@
 #define HV_GICC_BASE   0x08010000ull
 #define HV_GICV_BASE   0x08040000ull
 #define HV_GIC_SIZE    0x10000ull
+#define HV_GICR_BASE   0x080A0000ull       /* GICv3 redistributors (2 x 64 KiB per CPU) */
+#define HV_GICR_STRIDE 0x20000ull
+#define HV_GICR_SIZE   0xf60000ull         /* the region the host DT describes */
 
 /* Virtual distributor state of one interrupt (IHI 0048B 4.3): what the guest wrote. */
 struct vgic_irq {
@@ -28,12 +31,15 @@ struct vgic_irq {
     bool edge;                   /* ICFGR Int_config[1] */
     bool hw;                     /* forwarded physical interrupt (vIRQ == pIRQ), LR.HW = 1 */
     uint8_t sgi_src;             /* GICv2 SGI: source vCPU (LR CPUID) */
+    bool group1;                 /* IGROUPR (the LR's group) */
+    uint64_t irouter;            /* GICv3 GICD_IROUTER (SPIs) */
 };
 
 struct vcpu {
     unsigned id;
     struct cpu *cpu;
     struct vgic_irq priv[32];    /* SGIs + PPIs, banked */
+    bool gicr_sleep;             /* GICv3 GICR_WAKER.ProcessorSleep */
 };
 
 struct domain {
@@ -44,7 +50,8 @@ struct domain {
     unsigned nvcpus;
     struct vcpu vcpu[HV_MAX_VCPUS];
     /* vGIC (GICv2) */
-    bool vgic_enabled;           /* GICD_CTLR.Enable */
+    bool vgic_enabled;           /* GICD_CTLR.Enable (v2) / EnableGrp0|EnableGrp1 (v3) */
+    uint32_t gicd_ctlr;
     unsigned nr_irqs;            /* 32 + SPIs, as the physical GICD_TYPER */
     struct vgic_irq spi[VGIC_MAX_IRQS - 32];
 };
@@ -68,7 +75,9 @@ struct vcpu *hv_vcpu_of(struct hv *hv, struct cpu *c);
 /* vgic.c */
 void vgic_init(struct hv *hv);
 void vgic_reset(struct hv *hv);                   /* also programs the physical GIC */
-bool vgic_dist_mmio(struct hv *hv, struct vcpu *v, uint64_t off, unsigned size, uint64_t *val, bool write);
+bool vgic_handles(const struct hv *hv, uint64_t ipa);   /* an emulated vGIC range */
+bool vgic_mmio(struct hv *hv, struct vcpu *v, uint64_t ipa, unsigned size, uint64_t *val, bool write);
+void vgic_sgi1r(struct hv *hv, struct vcpu *v, uint64_t val);
 void vgic_inject(struct hv *hv, struct vcpu *v, unsigned virq);
 void vgic_maintenance(struct hv *hv, struct vcpu *v);
 void vgic_do_irq(struct hv *hv, struct vcpu *v);  /* physical IRQ at EL2: acknowledge, route */

@@ -5,11 +5,12 @@
  * which the board calls for the domain (machine/psci.c): hv_note_hvc counts them. */
 #include "hv/hv_internal.h"
 
-/* Emulated MMIO handlers of a domain: the GICv2 distributor (xen-arm.md §3.4: never mapped). */
-static bool find_mmio(uint64_t ipa, uint64_t *off)
+/* Emulated MMIO handlers of a domain: the vGIC distributor and (GICv3) redistributors
+ * (xen-arm.md §3.4: never mapped). */
+static bool find_mmio(const struct hv *hv, uint64_t ipa, uint64_t *off)
 {
-    if (ipa >= HV_GICD_BASE && ipa < HV_GICD_BASE + HV_GIC_SIZE) { *off = ipa - HV_GICD_BASE; return true; }
-    return false;
+    *off = ipa;
+    return vgic_handles(hv, ipa);
 }
 
 /* try_handle_mmio with a decoded ISS: do the access, write Rt for a load. */
@@ -22,10 +23,10 @@ static bool handle_mmio(struct hv *hv, struct vcpu *v, struct cpu *c, uint32_t e
         val = rt == 31 ? 0 : cpu_get_x(c, rt);
         if (size < 8) val &= (1ull << (8 * size)) - 1;
         hv->stats.mmio_writes++;
-        return vgic_dist_mmio(hv, v, off, size, &val, true);
+        return vgic_mmio(hv, v, off, size, &val, true);
     }
     hv->stats.mmio_reads++;
-    if (!vgic_dist_mmio(hv, v, off, size, &val, false)) return false;
+    if (!vgic_mmio(hv, v, off, size, &val, false)) return false;
     if (size < 8) val &= (1ull << (8 * size)) - 1;
     if ((esr & ESR_ISS_SSE) && size < 8 && (val >> (8 * size - 1) & 1))
         val |= ~0ull << (8 * size);                       /* sign-extend (LDRS*) */
@@ -52,7 +53,7 @@ int hv_stage2_abort(struct hv *hv, struct cpu *c, const struct cpu_s2_abort *inf
     else if (esr & ESR_ISS_S1PTW) why = "stage-1 table walk hit an unmapped IPA";
     else {
         uint64_t off;
-        if (!find_mmio(gpa, &off)) why = "data abort on an unmapped IPA";
+        if (!find_mmio(hv, gpa, &off)) why = "data abort on an unmapped IPA";
         else if (!(esr & ESR_ISS_ISV)) why = "emulated MMIO access without a valid syndrome (ISV = 0)";
         else if (!handle_mmio(hv, v, c, esr, off)) why = "emulated MMIO access failed";
         else {

@@ -69,11 +69,13 @@ static void board_timer_irq(void *opaque, struct cpu *c, unsigned intid, bool le
 static bool board_icc_read(void *opaque, struct cpu *c, uint32_t enc, uint64_t *val)
 {
     struct board *b = opaque;
+    if (b->hv) return hv_icc_access(b->hv, c, enc, val, false);   /* dom0: ICV_* (HCR_EL2.IMO) */
     return gic_icc_read(b->gic, cpu_index(c), enc, val);
 }
 static bool board_icc_write(void *opaque, struct cpu *c, uint32_t enc, uint64_t val)
 {
     struct board *b = opaque;
+    if (b->hv) return hv_icc_access(b->hv, c, enc, &val, true);
     return gic_icc_write(b->gic, cpu_index(c), enc, val);
 }
 
@@ -139,10 +141,10 @@ struct board *board_create(const struct fl_options *o, struct chardev *chr, char
                                 .gic_version = o->gic_version, .ram_base = mk_pa(VIRT_RAM_BASE),
                                 .ram_size = o->ram_size, .dom0_mem = o->hv_dom0_mem,
                                 .hypervisor_node = o->hv_xen_node, .log = board_hv_log };
-        if (o->gic_version != 2 || gic_map_virt(b->gic, b->bus) < 0 ||
+        err[0] = 0;
+        if ((o->gic_version == 2 && gic_map_virt(b->gic, b->bus) < 0) ||
             !(b->hv = hv_new(&hc, err, errlen))) {
-            if (o->gic_version != 2 || !err[0])
-                snprintf(err, errlen, "-hv xen: only gic-version=2 is implemented (the GICv3 vGIC is missing)");
+            if (!err[0]) snprintf(err, errlen, "-hv xen: cannot map the GICv2 GICH/GICV frames");
             board_free(b);
             return NULL;
         }
@@ -416,13 +418,14 @@ void board_print_summary(struct board *b, FILE *f)
         for (unsigned i = 0; i < b->ncpus; i++) virqs += cpu_get_stats(b->cpus[i])->virqs;
         fprintf(f, "hv: xen dom0: stage-2 faults %llu (mmio %llu, retry %llu, injected %llu), "
                 "mmio emulations %llu reads %llu writes, virqs injected %llu (hw %llu), "
-                "virq exceptions %llu, physical irqs %llu, maintenance %llu, hvc %llu\n",
+                "virq exceptions %llu, physical irqs %llu, maintenance %llu, hvc %llu, sysreg traps %llu\n",
                 (unsigned long long)h->s2_faults, (unsigned long long)h->s2_mmio,
                 (unsigned long long)h->s2_retry, (unsigned long long)h->s2_inject,
                 (unsigned long long)h->mmio_reads, (unsigned long long)h->mmio_writes,
                 (unsigned long long)h->virq_injected, (unsigned long long)h->virq_hw,
                 (unsigned long long)virqs, (unsigned long long)h->pirqs,
-                (unsigned long long)h->maintenance, (unsigned long long)h->hvc);
+                (unsigned long long)h->maintenance, (unsigned long long)h->hvc,
+                (unsigned long long)h->sysreg_traps);
     }
     fprintf(f, "total: %llu instructions, %llu cycles, irqs %llu, exceptions %llu, wall %.3f s, %.1f MIPS\n",
             (unsigned long long)tot_i, (unsigned long long)tot_c, (unsigned long long)tot_irq,

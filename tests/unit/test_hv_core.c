@@ -40,25 +40,28 @@ static enum cpu_s2_action h_s2(void *o, struct cpu *c, const struct cpu_s2_abort
 }
 static void h_irq(void *o, struct cpu *c, bool irq) { hv_irq(hv, c, irq); }
 static bool h_smccc(void *o, struct cpu *c, bool is_hvc, uint16_t imm) { return false; }
+static bool h_icc_r(void *o, struct cpu *c, uint32_t enc, uint64_t *v) { return hv_icc_access(hv, c, enc, v, false); }
+static bool h_icc_w(void *o, struct cpu *c, uint32_t enc, uint64_t v) { return hv_icc_access(hv, c, enc, &v, true); }
 static void line(void *o, unsigned cpu, int l, bool level)
 {
     if (cpu == 0) cpu_set_irq_line(cpus[0], (enum cpu_irq_line)l, level);
 }
 
-static int setup(void **st)
+static int setup_gic(unsigned version)
 {
     bus = bus_new();
     bus_map_ram(bus, "ram", mk_pa(RAM), RAM_SIZE, NULL);
-    struct gic_config gc = { .version = 2, .num_cpus = 1, .set_cpu_line = line };
+    struct gic_config gc = { .version = version, .num_cpus = 1, .set_cpu_line = line };
     gic = gic_new(&gc);
     assert_non_null(gic);
     assert_int_equal(gic_map(gic, bus), 0);
-    assert_int_equal(gic_map_virt(gic, bus), 0);
+    if (version == 2) assert_int_equal(gic_map_virt(gic, bus), 0);
     sh = cpu_shared_new(bus);
-    struct cpu_hooks h = { .smccc = h_smccc, .stage2_abort = h_s2, .irq_el2 = h_irq };
-    struct cpu_config cfg = { .profile = CPU_PROFILE_CORTEX_A57 };
+    struct cpu_hooks h = { .smccc = h_smccc, .stage2_abort = h_s2, .irq_el2 = h_irq,
+                           .sysreg_ext_read = h_icc_r, .sysreg_ext_write = h_icc_w };
+    struct cpu_config cfg = { .profile = CPU_PROFILE_CORTEX_A57, .gicv3_sysregs = version == 3 };
     cpus[0] = cpu_new(sh, &cfg, &h);
-    struct hv_config hc = { .bus = bus, .gic = gic, .cpus = cpus, .ncpus = 1, .gic_version = 2,
+    struct hv_config hc = { .bus = bus, .gic = gic, .cpus = cpus, .ncpus = 1, .gic_version = version,
                             .ram_base = mk_pa(RAM), .ram_size = RAM_SIZE };
     char err[160] = "";
     hv = hv_new(&hc, err, sizeof err);
@@ -72,6 +75,8 @@ static int setup(void **st)
     assert_true(cpu_write_sysreg(cpus[0], ENC_VBAR, VBAR));
     return 0;
 }
+static int setup(void **st) { return setup_gic(2); }
+static int setup_v3(void **st) { return setup_gic(3); }
 static int teardown(void **st)
 {
     hv_free(hv);
@@ -310,6 +315,69 @@ static void test_lr_injection(void **st)
     assert_int_equal(cpu_get_stats(c)->virqs, 2);
 }
 
+/* GICv3: the guest's ICC_* accesses are served by ICV_* (HCR_EL2.IMO); ICC_SGI1R_EL1 traps to
+ * the hypervisor, which injects the vSGI through an ICH_LR<n>_EL2 (Group 1, HW = 0) that the
+ * guest acknowledges with ICC_IAR1_EL1 and EOIs with ICC_EOIR1_EL1. The redistributor's
+ * IGROUPR0 and the distributor's GICD_CTLR are emulated from stage-2 aborts. */
+static void test_lr_injection_v3(void **st)
+{
+    struct cpu *c = cpus[0];
+    const uint32_t prog[] = {
+        0xb9000023, /* str w3, [x1]            GICD_CTLR = EnableGrp1 */
+        0xb9008147, /* str w7, [x10, #0x80]    GICR_IGROUPR0 = all Group 1 */
+        0xb901014b, /* str w11, [x10, #0x100]  GICR_ISENABLER0: SGI 3 */
+        0xd5184604, /* msr icc_pmr_el1, x4 */
+        0xd518cce8, /* msr icc_igrpen1_el1, x8 */
+        0xd50342ff, /* msr daifclr, #2 */
+        0xd518cba6, /* msr icc_sgi1r_el1, x6   SGI 3 to self: traps to the hypervisor */
+        B_SELF,
+    };
+    const uint32_t irq_vec[] = {
+        0xd538cc05, /* mrs x5, icc_iar1_el1 */
+        0xb4000009, /* cbz x9, . */
+        0xd518cc25, /* msr icc_eoir1_el1, x5 */
+        B_SELF,
+    };
+    load(CODE, prog, 8);
+    load(VBAR + 0x280, irq_vec, 4);
+    cpu_set_x(c, 1, 0x08000000);
+    cpu_set_x(c, 11, 1u << 3);
+    cpu_set_x(c, 10, 0x080A0000 + 0x10000);
+    cpu_set_x(c, 3, 2);
+    cpu_set_x(c, 7, 0xffffffff);
+    cpu_set_x(c, 4, 0xf8);
+    cpu_set_x(c, 8, 1);
+    cpu_set_x(c, 6, 3ull << 24 | 1);
+    cpu_run(c, 10);
+    assert_int_equal(hv_get_stats(hv)->sysreg_traps, 1);
+    assert_int_equal(hv_get_stats(hv)->s2_mmio, 3);
+    assert_int_equal(cpu_get_stats(c)->virqs, 1);
+    assert_int_equal(cpu_get_x(c, 5), 3);
+    uint64_t lr = 0;
+    assert_true(gic_ich_read(gic, 0, SYSREG_ENC(3, 4, 12, 12, 0), &lr));
+    assert_int_equal(lr >> 62, 2);                      /* active */
+    assert_true(lr & (1ull << 60));                     /* Group 1 */
+    cpu_set_x(c, 9, 1);
+    cpu_run(c, 3);
+    uint64_t elrsr = 0;
+    assert_true(gic_ich_read(gic, 0, SYSREG_ENC(3, 4, 12, 11, 5), &elrsr));
+    assert_int_equal(elrsr & 0xf, 0xf);
+
+    /* The virtual timer PPI 27 (forwarded, HW = 1) after the guest enabled it in its
+     * redistributor: the guest sees INTID 27 at ICC_IAR1_EL1. */
+    const uint32_t en[] = { 0xb9010147 /* str w7, [x10, #0x100]  GICR_ISENABLER0 */, B_SELF };
+    load(CODE + 0x100, en, 2);
+    cpu_set_pc(c, CODE + 0x100);
+    cpu_set_pstate(c, 0x345);
+    cpu_set_x(c, 7, 1u << 27);
+    cpu_set_x(c, 9, 0);
+    cpu_run(c, 2);
+    gic_set_ppi(gic, 0, 27, true);
+    cpu_run(c, 3);
+    assert_int_equal(cpu_get_x(c, 5), 27);
+    assert_int_equal(hv_get_stats(hv)->virq_hw, 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -318,6 +386,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_mmio_emulation, setup, teardown),
         cmocka_unit_test_setup_teardown(test_s1_normal_s2_device_alignment, setup, teardown),
         cmocka_unit_test_setup_teardown(test_lr_injection, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_lr_injection_v3, setup_v3, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
