@@ -171,8 +171,10 @@ int hv_dom0_fdt(struct hv *hv, const void *host, void **out, size_t *out_size, c
      * expects Xen's hypercall ABI (grant table, shared info, event channels), not implemented
      * yet (issue 6 §6). */
     if (hv->cfg.hypervisor_node) {
-        int gic = -1;
-        fdt_for_each_subnode(node, fdt, 0) if (is_gic_node(fdt, node)) { gic = node; break; }
+        /* The GIC's phandle first: adding a node moves the offsets of the nodes after it. */
+        uint32_t gic_phandle = 0;
+        fdt_for_each_subnode(node, fdt, 0)
+            if (is_gic_node(fdt, node)) { gic_phandle = fdt_get_phandle(fdt, node); break; }
         int h = fdt_add_subnode(fdt, 0, "hypervisor");
         if (h >= 0) {
             static const char compat[] = "xen,xen-4.17\0xen,xen";
@@ -183,7 +185,7 @@ int hv_dom0_fdt(struct hv *hv, const void *host, void **out, size_t *out_size, c
             rc |= fdt_setprop(fdt, h, "reg", r, sizeof r);
             fdt32_t irq[3] = { cpu_to_fdt32(1), cpu_to_fdt32(0), cpu_to_fdt32(0xf08) };
             rc |= fdt_setprop(fdt, h, "interrupts", irq, sizeof irq);
-            if (gic >= 0) rc |= fdt_setprop_u32(fdt, h, "interrupt-parent", fdt_get_phandle(fdt, gic));
+            if (gic_phandle) rc |= fdt_setprop_u32(fdt, h, "interrupt-parent", gic_phandle);
         } else rc |= h;
     }
     if (rc || fdt_pack(fdt) < 0) {

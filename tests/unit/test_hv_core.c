@@ -166,6 +166,36 @@ static void test_s1ptw(void **st)
     assert_int_equal(hpfar, (0x30000008ull >> 12) << 4);
 }
 
+/* A store to a p2m_ram_ro page: stage-2 permission fault (DFSC 0x0f, level 3) with WnR; the
+ * model injects an abort (Xen would let the guest retry forever, xen-arm.md §1.2). Loads work. */
+static void test_stage2_permission_fault(void **st)
+{
+    struct cpu *c = cpus[0];
+    assert_int_equal(p2m_map(hv_dom0_p2m(hv), mk_ipa(RAM + 0x200000), mk_pa(RAM + 0x200000), 1,
+                             P2M_RAM_RO, P2M_REASON_BOOT), 0);
+    bus_write(bus, mk_pa(RAM + 0x200000), 8, 0x55);
+    const uint32_t prog[] = { 0xf9400023 /* ldr x3, [x1] */, 0xf9000425 /* str x5, [x1, #8] */, B_SELF };
+    load(CODE, prog, 3);
+    cpu_set_x(c, 1, RAM + 0x200000);
+    cpu_set_x(c, 5, 0x66);
+    cpu_run(c, 2);
+    assert_int_equal(cpu_get_x(c, 3), 0x55);
+    uint32_t esr; uint64_t far, hpfar;
+    hv_last_abort(hv, &esr, &far, &hpfar);
+    assert_int_equal(esr >> 26, 0x24);
+    assert_int_equal(ESR_ISS_DFSC(esr), 0x0f);         /* permission fault, level 3 */
+    assert_true(esr & ESR_ISS_WNR);
+    assert_true(esr & ESR_ISS_ISV);
+    assert_int_equal(ESR_ISS_SRT(esr), 5);
+    assert_int_equal(far, RAM + 0x200008);
+    assert_int_equal(hpfar, ((RAM + 0x200000) >> 12) << 4);
+    assert_int_equal(cpu_get_pc(c), VBAR + 0x200);
+    assert_int_equal(hv_get_stats(hv)->s2_inject, 1);
+    uint64_t v;
+    bus_read(bus, mk_pa(RAM + 0x200008), 8, &v);
+    assert_int_equal(v, 0);                             /* not written */
+}
+
 /* Emulated MMIO: the vGIC distributor answers loads and stores decoded from the ISS; the
  * instruction is skipped and Rt written (with LDRSB's sign extension). */
 static void test_mmio_emulation(void **st)
@@ -383,6 +413,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_stage2_fault_syndrome, setup, teardown),
         cmocka_unit_test_setup_teardown(test_s1ptw, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_stage2_permission_fault, setup, teardown),
         cmocka_unit_test_setup_teardown(test_mmio_emulation, setup, teardown),
         cmocka_unit_test_setup_teardown(test_s1_normal_s2_device_alignment, setup, teardown),
         cmocka_unit_test_setup_teardown(test_lr_injection, setup, teardown),
