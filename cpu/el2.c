@@ -12,7 +12,11 @@ void cpu_set_el2_state(struct cpu *c, const struct cpu_el2 *s)
                       c->el2.vttbr != s->vttbr;
     c->el2 = *s;
     c->s2_on = (s->hcr & HCR_EL2_VM) != 0;
-    if (c->s2_on) mmu_regime_stage2(&c->s2, s->vtcr, s->vttbr, CPU_PA_BITS);
+    if (c->s2_on) {
+        mmu_regime_stage2(&c->s2, s->vtcr, s->vttbr, CPU_PA_BITS);
+        if (!c->s2_cache) c->s2_cache = mmu_s2_cache_new();
+        c->s2.s2_cache = c->s2_cache;        /* NULL (out of memory): walks uncached */
+    }
     if (s2_changed) cpu_tlb_flush_stage2(c);
     c->attention = true;             /* IMO/FMO change which interrupt lines are looked at */
 }
@@ -25,6 +29,7 @@ void cpu_tlb_flush_stage2(struct cpu *c)
      * everything goes; the decoded-code itlb caches VA → PA too. */
     cpu_tlb_flush_all(c);
     cpu_itlb_flush(c);
+    if (c->s2_cache) mmu_s2_cache_flush(c->s2_cache);
 }
 
 uint32_t cpu_s2_abort_esr(const struct cpu *c, const struct dinsn *d, const struct translation *t,

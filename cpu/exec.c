@@ -360,7 +360,7 @@ struct cpu *cpu_new(struct cpu_shared *s, const struct cpu_config *cfg, const st
     return c;
 }
 
-void cpu_free(struct cpu *c) { free(c); }
+void cpu_free(struct cpu *c) { if (c) mmu_s2_cache_free(c->s2_cache); free(c); }
 
 void cpu_tlb_flush_all(struct cpu *c)
 {
