@@ -97,7 +97,6 @@ void hv_free(struct hv *hv)
 uint64_t hv_dom0_mem(const struct hv *hv) { return hv->dom0.ram_size; }
 struct p2m *hv_dom0_p2m(const struct hv *hv) { return hv->dom0.p2m; }
 const struct hv_stats *hv_get_stats(const struct hv *hv) { return &hv->stats; }
-void hv_note_hvc(struct hv *hv) { hv->stats.hvc++; }
 void hv_last_abort(const struct hv *hv, uint32_t *esr, uint64_t *far, uint64_t *hpfar)
 {
     if (esr) *esr = hv->last_esr;

@@ -174,6 +174,10 @@ struct hv_config {
     bool hypervisor_node;        /* write /hypervisor (compatible "xen,xen-4.17","xen,xen") */
     void (*log)(void *opaque, const char *msg);   /* guest errors (may be NULL) */
     void *log_opaque;
+    /* The PSCI/SMCCC implementation the hypervisor answers the domain's HVC #0 / SMC with
+     * (the board passes machine/psci.c's psci_smccc). NULL: every call is UNDEFINED. */
+    bool (*psci)(void *opaque, struct cpu *c, bool is_hvc, uint16_t imm);
+    void *psci_opaque;
 };
 
 struct hv_stats {
@@ -206,7 +210,8 @@ void hv_reset(struct hv *hv);
 /* cpu_hooks entry points (the board forwards to these). */
 int hv_stage2_abort(struct hv *hv, struct cpu *c, const struct cpu_s2_abort *info);  /* enum cpu_s2_action */
 void hv_irq(struct hv *hv, struct cpu *c, bool irq);
-void hv_note_hvc(struct hv *hv);
+/* cpu_hooks.smccc for the domain's vCPUs (traps.c: do_trap_hvc_smccc). false = UNDEFINED. */
+bool hv_smccc(struct hv *hv, struct cpu *c, bool is_hvc, uint16_t imm);
 /* GICv3 dom0: its ICC_*_EL1 accesses (cpu_hooks.sysreg_ext_*): ICV_* or trapped SGIs.
  * false = UNDEFINED. */
 bool hv_icc_access(struct hv *hv, struct cpu *c, uint32_t enc, uint64_t *val, bool write);

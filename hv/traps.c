@@ -1,8 +1,8 @@
 /* hv/traps.c — traps from the domain into the hypervisor, laid out as Xen's arch/arm/traps.c:
  * the stage-2 abort handler (do_trap_stage2_abort_guest, xen-arm.md §1.2), MMIO emulation
  * decoded from the ESR_EL2 ISS (Arm ARM D17.2.37: ISV, SAS, SSE, SRT, SF, WnR), and physical
- * interrupts taken at EL2 (do_IRQ → vGIC). HVC/SMC (PSCI) stay with the board's PSCI firmware,
- * which the board calls for the domain (machine/psci.c): hv_note_hvc counts them. */
+ * interrupts taken at EL2 (do_IRQ → vGIC), and HVC/SMC (do_trap_hvc_smccc: PSCI answered by
+ * the PSCI model the board hands over, machine/psci.c). */
 #include "hv/hv_internal.h"
 
 /* Emulated MMIO handlers of a domain: the vGIC distributor and (GICv3) redistributors
@@ -73,4 +73,17 @@ void hv_irq(struct hv *hv, struct cpu *c, bool irq)
     struct vcpu *v = hv_vcpu_of(hv, c);
     if (!v || !irq) return;        /* FIQs: nothing is Group 0 FIQ on the hypervisor's GICv2 */
     vgic_do_irq(hv, v);
+}
+
+/* HVC #0 and SMC (HCR_EL2.TSC) are SMCCC calls: PSCI. Any other HVC immediate is UNDEFINED to
+ * the guest, as Xen injects an UNDEF for it (xen-arm.md §4.1; the Xen hypercall ABI, HVC
+ * #0xEA1, is not implemented yet). */
+bool hv_smccc(struct hv *hv, struct cpu *c, bool is_hvc, uint16_t imm)
+{
+    hv->stats.hvc++;
+    if (is_hvc && imm != 0) {
+        hv_log(hv, "hv: d0v%u: HVC #0x%x: not an SMCCC call, UNDEFINED", cpu_index(c), imm);
+        return false;
+    }
+    return hv->cfg.psci && hv->cfg.psci(hv->cfg.psci_opaque, c, is_hvc, imm);
 }

@@ -45,8 +45,8 @@ static bool board_smccc(void *opaque, struct cpu *c, bool is_hvc, uint16_t imm)
 {
     struct board *b = opaque;
     /* Under -hv xen the call is the domain's HVC/SMC to the hypervisor, which answers PSCI
-     * with this same firmware model (xen-arm.md §4: HVC #0 is SMCCC/PSCI). */
-    if (b->hv) hv_note_hvc(b->hv);
+     * with this same firmware model (hv_config.psci; xen-arm.md §4: HVC #0 is SMCCC/PSCI). */
+    if (b->hv) return hv_smccc(b->hv, c, is_hvc, imm);
     return psci_smccc(b->psci, c, is_hvc, imm);
 }
 /* Native hypervisor entry points (-hv xen): stage-2 aborts and physical IRQs taken to EL2. */
@@ -140,7 +140,8 @@ struct board *board_create(const struct fl_options *o, struct chardev *chr, char
         struct hv_config hc = { .bus = b->bus, .gic = b->gic, .cpus = b->cpus, .ncpus = b->ncpus,
                                 .gic_version = o->gic_version, .ram_base = mk_pa(VIRT_RAM_BASE),
                                 .ram_size = o->ram_size, .dom0_mem = o->hv_dom0_mem,
-                                .hypervisor_node = o->hv_xen_node, .log = board_hv_log };
+                                .hypervisor_node = o->hv_xen_node, .log = board_hv_log,
+                                .psci = psci_smccc, .psci_opaque = b->psci };
         err[0] = 0;
         if ((o->gic_version == 2 && gic_map_virt(b->gic, b->bus) < 0) ||
             !(b->hv = hv_new(&hc, err, errlen))) {

@@ -39,7 +39,14 @@ static enum cpu_s2_action h_s2(void *o, struct cpu *c, const struct cpu_s2_abort
     return (enum cpu_s2_action)hv_stage2_abort(hv, c, i);
 }
 static void h_irq(void *o, struct cpu *c, bool irq) { hv_irq(hv, c, irq); }
-static bool h_smccc(void *o, struct cpu *c, bool is_hvc, uint16_t imm) { return false; }
+static bool h_smccc(void *o, struct cpu *c, bool is_hvc, uint16_t imm) { return hv_smccc(hv, c, is_hvc, imm); }
+static unsigned psci_calls;
+static bool fake_psci(void *o, struct cpu *c, bool is_hvc, uint16_t imm)
+{
+    psci_calls++;
+    cpu_set_x(c, 0, 0x10001);                           /* PSCI_VERSION 1.1 */
+    return true;
+}
 static bool h_icc_r(void *o, struct cpu *c, uint32_t enc, uint64_t *v) { return hv_icc_access(hv, c, enc, v, false); }
 static bool h_icc_w(void *o, struct cpu *c, uint32_t enc, uint64_t v) { return hv_icc_access(hv, c, enc, &v, true); }
 static void line(void *o, unsigned cpu, int l, bool level)
@@ -62,7 +69,7 @@ static int setup_gic(unsigned version)
     struct cpu_config cfg = { .profile = CPU_PROFILE_CORTEX_A57, .gicv3_sysregs = version == 3 };
     cpus[0] = cpu_new(sh, &cfg, &h);
     struct hv_config hc = { .bus = bus, .gic = gic, .cpus = cpus, .ncpus = 1, .gic_version = version,
-                            .ram_base = mk_pa(RAM), .ram_size = RAM_SIZE };
+                            .ram_base = mk_pa(RAM), .ram_size = RAM_SIZE, .psci = fake_psci };
     char err[160] = "";
     hv = hv_new(&hc, err, sizeof err);
     assert_non_null(hv);
@@ -194,6 +201,22 @@ static void test_stage2_permission_fault(void **st)
     uint64_t v;
     bus_read(bus, mk_pa(RAM + 0x200008), 8, &v);
     assert_int_equal(v, 0);                             /* not written */
+}
+
+/* HVC #0 is an SMCCC call answered by the PSCI model; HVC #1 is UNDEFINED (Xen injects UNDEF). */
+static void test_hvc(void **st)
+{
+    struct cpu *c = cpus[0];
+    const uint32_t prog[] = { 0xd4000002 /* hvc #0 */, 0xd4000022 /* hvc #1 */, B_SELF };
+    load(CODE, prog, 3);
+    psci_calls = 0;
+    cpu_set_x(c, 0, 0x84000000);
+    cpu_run(c, 2);
+    assert_int_equal(psci_calls, 1);
+    assert_int_equal(cpu_get_x(c, 0), 0x10001);
+    assert_int_equal(cpu_get_pc(c), VBAR + 0x200);
+    assert_int_equal(sysreg(ENC_ESR) >> 26, 0);         /* UNDEFINED */
+    assert_int_equal(hv_get_stats(hv)->hvc, 2);
 }
 
 /* Emulated MMIO: the vGIC distributor answers loads and stores decoded from the ISS; the
@@ -415,6 +438,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_s1ptw, setup, teardown),
         cmocka_unit_test_setup_teardown(test_stage2_permission_fault, setup, teardown),
         cmocka_unit_test_setup_teardown(test_mmio_emulation, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_hvc, setup, teardown),
         cmocka_unit_test_setup_teardown(test_s1_normal_s2_device_alignment, setup, teardown),
         cmocka_unit_test_setup_teardown(test_lr_injection, setup, teardown),
         cmocka_unit_test_setup_teardown(test_lr_injection_v3, setup_v3, teardown),
