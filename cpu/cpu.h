@@ -47,7 +47,8 @@ struct cpu_el2 {
     uint64_t vtcr, vttbr;  /* VTCR_EL2, VTTBR_EL2 (VMID in [63:48] / [55:48]) */
     uint64_t vpidr;        /* VPIDR_EL2: what MIDR_EL1 reads at EL1 (0: the real MIDR) */
     uint64_t vmpidr;       /* VMPIDR_EL2: what MPIDR_EL1 reads at EL1 (used when HCR_EL2.VM) */
-    uint64_t cntvoff;      /* CNTVOFF_EL2: virtual count = physical count - cntvoff */
+    uint64_t cntvoff;      /* CNTVOFF_EL2: virtual count = physical count - cntvoff (CNTVCT_EL0,
+                              the virtual timer; not the WFE event stream) */
     uint64_t cnthctl;      /* CNTHCTL_EL2 (recorded: EL1PCTEN/EL1PCEN are not enforced) */
 };
 /* Install the EL2 state; a change of HCR_EL2.VM, VTCR_EL2 or VTTBR_EL2 flushes the vCPU's soft

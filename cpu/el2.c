@@ -10,7 +10,9 @@ void cpu_set_el2_state(struct cpu *c, const struct cpu_el2 *s)
 {
     bool s2_changed = (c->el2.hcr ^ s->hcr) & HCR_EL2_VM || c->el2.vtcr != s->vtcr ||
                       c->el2.vttbr != s->vttbr;
+    bool voff_changed = c->el2.cntvoff != s->cntvoff;
     c->el2 = *s;
+    if (voff_changed) cpu_timer_update(c);   /* the virtual timer's condition moved */
     c->s2_on = (s->hcr & HCR_EL2_VM) != 0;
     if (c->s2_on) {
         mmu_regime_stage2(&c->s2, s->vtcr, s->vttbr, CPU_PA_BITS);

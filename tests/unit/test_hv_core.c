@@ -203,6 +203,30 @@ static void test_stage2_permission_fault(void **st)
     assert_int_equal(v, 0);                             /* not written */
 }
 
+/* CNTVOFF_EL2: the virtual count (CNTVCT_EL0) and the virtual timer are offset from the
+ * physical count; the physical side is not. */
+static void test_cntvoff(void **st)
+{
+    struct cpu *c = cpus[0];
+    cpu_add_cycles(c, 1000000);
+    struct cpu_el2 e;
+    cpu_get_el2_state(c, &e);
+    e.cntvoff = 1000;
+    cpu_set_el2_state(c, &e);
+    uint64_t pct, vct;
+    assert_true(cpu_read_sysreg(c, SYSREG_ENC(3, 3, 14, 0, 1), &pct));
+    assert_true(cpu_read_sysreg(c, SYSREG_ENC(3, 3, 14, 0, 2), &vct));
+    assert_int_equal(pct - vct, 1000);
+    /* CNTV_TVAL_EL0 = 50 → CVAL = virtual count + 50; CNTP_TVAL: physical count + 50 */
+    assert_true(cpu_write_sysreg(c, SYSREG_ENC(3, 3, 14, 3, 0), 50));
+    assert_true(cpu_write_sysreg(c, SYSREG_ENC(3, 3, 14, 2, 0), 50));
+    uint64_t vcval, pcval;
+    assert_true(cpu_read_sysreg(c, SYSREG_ENC(3, 3, 14, 3, 2), &vcval));
+    assert_true(cpu_read_sysreg(c, SYSREG_ENC(3, 3, 14, 2, 2), &pcval));
+    assert_int_equal(vcval, vct + 50);
+    assert_int_equal(pcval, pct + 50);
+}
+
 /* HVC #0 is an SMCCC call answered by the PSCI model; HVC #1 is UNDEFINED (Xen injects UNDEF). */
 static void test_hvc(void **st)
 {
@@ -439,6 +463,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_stage2_permission_fault, setup, teardown),
         cmocka_unit_test_setup_teardown(test_mmio_emulation, setup, teardown),
         cmocka_unit_test_setup_teardown(test_hvc, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cntvoff, setup, teardown),
         cmocka_unit_test_setup_teardown(test_s1_normal_s2_device_alignment, setup, teardown),
         cmocka_unit_test_setup_teardown(test_lr_injection, setup, teardown),
         cmocka_unit_test_setup_teardown(test_lr_injection_v3, setup_v3, teardown),
