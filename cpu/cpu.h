@@ -32,6 +32,60 @@ enum cpu_feature {
 };
 bool cpu_has_feature(const struct cpu *c, enum cpu_feature f);
 
+/* ---- EL2 state owned by the native hypervisor (docs/hv.md) --------------------------------
+ * The interpreter never runs EL2 code: these are the EL2 registers that change how EL1/EL0
+ * execute, written only by the C hypervisor through cpu_set_el2_state(). From EL1 every EL2
+ * register stays UNDEFINED (no sysreg row). All zero (the reset value) = no hypervisor. */
+#define HCR_EL2_VM   (1ull << 0)    /* stage 2 on (Arm ARM D13.2.46) */
+#define HCR_EL2_FMO  (1ull << 3)    /* physical FIQ → EL2, virtual FIQ to EL1 */
+#define HCR_EL2_IMO  (1ull << 4)    /* physical IRQ → EL2, virtual IRQ to EL1 */
+#define HCR_EL2_TWI  (1ull << 13)   /* (recorded; WFI is not trapped by this model) */
+#define HCR_EL2_TWE  (1ull << 14)
+#define HCR_EL2_TSC  (1ull << 19)   /* SMC from EL1 traps to EL2 (the smccc hook, is_hvc = 0) */
+struct cpu_el2 {
+    uint64_t hcr;          /* HCR_EL2 */
+    uint64_t vtcr, vttbr;  /* VTCR_EL2, VTTBR_EL2 (VMID in [63:48] / [55:48]) */
+    uint64_t vpidr;        /* VPIDR_EL2: what MIDR_EL1 reads at EL1 (0: the real MIDR) */
+    uint64_t vmpidr;       /* VMPIDR_EL2: what MPIDR_EL1 reads at EL1 (used when HCR_EL2.VM) */
+    uint64_t cntvoff;      /* CNTVOFF_EL2: virtual count = physical count - cntvoff (CNTVCT_EL0,
+                              the virtual timer; not the WFE event stream) */
+    uint64_t cnthctl;      /* CNTHCTL_EL2 (recorded: EL1PCTEN/EL1PCEN are not enforced) */
+};
+/* Install the EL2 state; a change of HCR_EL2.VM, VTCR_EL2 or VTTBR_EL2 flushes the vCPU's soft
+ * TLBs and decoded-code TLB (as TLBI VMALLS12E1 would). */
+void cpu_set_el2_state(struct cpu *c, const struct cpu_el2 *s);
+void cpu_get_el2_state(const struct cpu *c, struct cpu_el2 *s);
+/* TLBI VMALLS12E1 from the hypervisor (after a p2m change). */
+void cpu_tlb_flush_stage2(struct cpu *c);
+
+/* A stage-2 abort (ESR_EL2.EC 0x24 data / 0x20 instruction abort from a lower EL, Arm ARM
+ * D17.2.37) handed to the hypervisor instead of the guest's EL1 vector. */
+struct cpu_s2_abort {
+    uint32_t esr;          /* ESR_EL2: EC, IL, ISS (ISV/SAS/SSE/SRT/SF/AR when ISV, WnR, S1PTW, CM, DFSC) */
+    uint64_t far;          /* FAR_EL2: the faulting VA */
+    uint64_t hpfar;        /* HPFAR_EL2: FIPA = IPA[47:12] in bits [43:4] */
+    uint64_t pc;           /* the faulting instruction (ELR_EL2) */
+};
+enum cpu_s2_action {
+    CPU_S2_RETRY = 0,      /* the hypervisor fixed the p2m: re-execute the instruction */
+    CPU_S2_SKIP,           /* emulated (MMIO done, Rt written): continue after it */
+    CPU_S2_INJECT,         /* inject an abort into EL1 (xen-arm.md §1.4: ISS = 0, FAR_EL1 = VA) */
+    CPU_S2_HANDLED,        /* the hypervisor already set PC/PSTATE itself */
+};
+/* ESR_EL2 fields (D17.2.37, ISS encoding for a Data Abort). */
+#define ESR_EC_SHIFT   26
+#define ESR_ISS_ISV    (1u << 24)
+#define ESR_ISS_SAS(e) (((e) >> 22) & 3)
+#define ESR_ISS_SSE    (1u << 21)
+#define ESR_ISS_SRT(e) (((e) >> 16) & 31)
+#define ESR_ISS_SF     (1u << 15)
+#define ESR_ISS_AR     (1u << 14)
+#define ESR_ISS_FNV    (1u << 10)
+#define ESR_ISS_CM     (1u << 8)
+#define ESR_ISS_S1PTW  (1u << 7)
+#define ESR_ISS_WNR    (1u << 6)
+#define ESR_ISS_DFSC(e) ((e) & 0x3f)
+
 /* Hooks from the CPU to the board / native hypervisor. */
 struct cpu_hooks {
     void *opaque;
@@ -49,6 +103,12 @@ struct cpu_hooks {
      * if the register does not exist (the access is UNDEFINED). */
     bool (*sysreg_ext_read)(void *opaque, struct cpu *c, uint32_t enc, uint64_t *val);
     bool (*sysreg_ext_write)(void *opaque, struct cpu *c, uint32_t enc, uint64_t val);
+    /* Native hypervisor (may be NULL: then a stage-2 abort is injected into EL1 as under
+     * CPU_S2_INJECT, and a physical IRQ routed to EL2 is left pending). */
+    enum cpu_s2_action (*stage2_abort)(void *opaque, struct cpu *c, const struct cpu_s2_abort *info);
+    /* A physical IRQ (irq = true) or FIQ taken to EL2 (HCR_EL2.IMO/FMO, whatever PSTATE.I/F):
+     * the hypervisor acknowledges it at the physical GIC. */
+    void (*irq_el2)(void *opaque, struct cpu *c, bool irq);
 };
 
 struct cpu_config {
@@ -137,6 +197,8 @@ struct cpu_stats {
     uint64_t exceptions_by_ec[64];   /* synchronous exceptions taken, by ESR.EC */
     uint64_t irqs, fiqs, serrors;    /* asynchronous exceptions taken */
     uint64_t tlb_misses, decoded_insns, code_invalidations;
+    uint64_t s2_aborts;              /* stage-2 aborts handed to the hypervisor */
+    uint64_t el2_irqs, virqs;        /* physical IRQs taken to EL2; virtual IRQs taken at EL1 */
 };
 const struct cpu_stats *cpu_get_stats(const struct cpu *c);
 

@@ -144,6 +144,10 @@ struct cpu {
     uint64_t wfe_since;            /* system counter when the WFE started (event stream) */
     bool halted, wfi, event_register;
     bool mmu_on;                   /* SCTLR_EL1.M */
+    struct cpu_el2 el2;            /* hypervisor-owned EL2 state (cpu_set_el2_state) */
+    bool s2_on;                    /* HCR_EL2.VM: s2 is the stage-2 regime */
+    struct mmu_regime s2;
+    struct mmu_s2_cache *s2_cache; /* stage-2 walk cache of s2 (allocated with HCR_EL2.VM) */
 
     /* exclusive monitor (local) */
     bool excl_valid;

@@ -74,6 +74,42 @@ bool cpu_check_interrupts(struct cpu *c)
      * Priority: SError, FIQ, IRQ (D1.13.3: the order among pending interrupts is IMPLEMENTATION
      * DEFINED; this matches common cores). */
     unsigned lines = c->irq_lines;
+    /* HCR_EL2.IMO/FMO (D1.13.2 "Asynchronous exception routing"): a physical IRQ/FIQ is taken to
+     * EL2 — whatever PSTATE.I/F, since EL2 is higher than the current EL — which is the native
+     * hypervisor's irq_el2 hook; the guest at EL1 sees only the virtual IRQ/FIQ lines, masked by
+     * its PSTATE.I/F. Without IMO/FMO the virtual lines are ignored. */
+    uint64_t hcr = c->el2.hcr;
+    if (hcr & (HCR_EL2_IMO | HCR_EL2_FMO)) {
+        if ((hcr & HCR_EL2_IMO) && (lines & (1u << CPU_IRQ)) && c->hooks.irq_el2) {
+            c->stats.el2_irqs++;
+            c->hooks.irq_el2(c->hooks.opaque, c, true);
+            c->wfi = false;
+        }
+        if ((hcr & HCR_EL2_FMO) && (lines & (1u << CPU_FIQ)) && c->hooks.irq_el2) {
+            c->hooks.irq_el2(c->hooks.opaque, c, false);
+            c->wfi = false;
+        }
+        lines = c->irq_lines;
+        unsigned vmask = 0;
+        if (hcr & HCR_EL2_IMO) { lines &= ~(1u << CPU_IRQ); if (lines & (1u << CPU_VIRQ)) vmask |= 1u << CPU_IRQ; }
+        if (hcr & HCR_EL2_FMO) { lines &= ~(1u << CPU_FIQ); if (lines & (1u << CPU_VFIQ)) vmask |= 1u << CPU_FIQ; }
+        if (vmask & (1u << CPU_FIQ) && !(c->daif & (1u << 6))) {
+            c->stats.fiqs++;
+            take_exception(c, c->pc, 0x100);
+            c->wfi = false;
+            return true;
+        }
+        if (vmask & (1u << CPU_IRQ) && !(c->daif & (1u << 7))) {
+            c->stats.irqs++;
+            c->stats.virqs++;
+            if (c->log_mask & CPU_LOG_INT && c->logf)
+                fprintf(c->logf, "Taking virtual IRQ at pc=0x%016llx\n", (unsigned long long)c->pc);
+            take_exception(c, c->pc, 0x080);
+            c->wfi = false;
+            return true;
+        }
+        if (vmask) c->wfi = false;      /* a pending virtual interrupt wakes WFI even masked */
+    }
     if (lines & (1u << CPU_SERROR) && !(c->daif & (1u << 8))) {
         c->stats.serrors++;
         c->sr[SR_ESR_EL1] = (uint32_t)EC_SERROR << 26 | ESR_IL;

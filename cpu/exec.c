@@ -137,6 +137,7 @@ const struct dinsn *cpu_fetch(struct cpu *c, uint64_t target)
     uint64_t pa;
     uint32_t fault_esr;
     if (!mmu_cpu_translate_fetch(c, target, &pa, &fault_esr)) {
+        if (!fault_esr) return NULL;          /* stage-2 abort: the hypervisor set c->pc */
         c->pc = target;
         return cpu_take_sync(c, target, fault_esr, target, true);
     }
@@ -367,7 +368,7 @@ struct cpu *cpu_new(struct cpu_shared *s, const struct cpu_config *cfg, const st
     return c;
 }
 
-void cpu_free(struct cpu *c) { free(c); }
+void cpu_free(struct cpu *c) { if (c) mmu_s2_cache_free(c->s2_cache); free(c); }
 
 void cpu_tlb_flush_all(struct cpu *c)
 {

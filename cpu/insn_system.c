@@ -325,7 +325,11 @@ SYS(exec_dc_zva)
     uint64_t va = c->x[d->rd];
     uint64_t blk = va & ~(uint64_t)(DCZVA_BLOCK - 1);
     struct translation t;
-    if (!cpu_translate(c, blk, ACCESS_WRITE, false, &t)) return dc_fault(c, d, va, t.fault_dfsc);
+    if (!cpu_translate(c, blk, ACCESS_WRITE, false, &t)) {
+        /* A stage-2 fault goes to the hypervisor (DC ZVA: WnR = 1, ISV = 0, CM = 0). */
+        if (cpu_stage2_abort(c, d, pc_of(c, d), va, &t, false, true, false)) return NULL;
+        return dc_fault(c, d, va, t.fault_dfsc);
+    }
     if (t.device) return dc_fault(c, d, va, DFSC_ALIGNMENT);
     uint8_t *p = mem_host_ptr(c, d, blk, DCZVA_BLOCK, true, 0);
     if (p) { memset(p, 0, DCZVA_BLOCK); return d + 1; }

@@ -58,8 +58,10 @@ static bool access_slow(struct cpu *c, const struct dinsn *d, uint64_t va, unsig
 
     struct translation t;
     enum access_kind ak = write ? ACCESS_WRITE : ACCESS_READ;
-    if (!cpu_translate(c, va, ak, (flags & MEM_UNPRIV) != 0, &t))
+    if (!cpu_translate(c, va, ak, (flags & MEM_UNPRIV) != 0, &t)) {
+        if (cpu_stage2_abort(c, d, d ? pc_of(c, d) : c->pc, va, &t, false, write, false)) return false;
         return raise_dabt(c, d, va, t.fault_dfsc, write, flags);
+    }
     /* Device memory: any unaligned access is an Alignment fault (B2.5.2). */
     if (unaligned && t.device) return raise_dabt(c, d, va, DFSC_ALIGNMENT, write, flags);
     if (unaligned && ((va & 0xfff) + size > PAGE_SIZE))
@@ -122,6 +124,7 @@ uint8_t *mem_host_ptr(struct cpu *c, const struct dinsn *d, uint64_t va, unsigne
     if ((va & (size - 1)) && (flags & MEM_ALIGNED)) { raise_dabt(c, d, va, DFSC_ALIGNMENT, write, flags); return NULL; }
     struct translation t;
     if (!cpu_translate(c, va, write ? ACCESS_WRITE : ACCESS_READ, (flags & MEM_UNPRIV) != 0, &t)) {
+        if (cpu_stage2_abort(c, d, d ? pc_of(c, d) : c->pc, va, &t, false, write, false)) return NULL;
         raise_dabt(c, d, va, t.fault_dfsc, write, flags);
         return NULL;
     }

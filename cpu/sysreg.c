@@ -104,10 +104,13 @@ static void wr_sp_el0(struct cpu *c, const struct sysreg *r, uint64_t v)
     if (c->el == 0 || !c->spsel) c->x[REG_SP] = v;
     else c->sp_el[0] = v;
 }
-/* ISR_EL1: pending physical A (bit 8), I (7), F (6). */
+/* ISR_EL1: pending physical A (bit 8), I (7), F (6); with HCR_EL2.IMO/FMO the I/F bits show the
+ * virtual IRQ/FIQ instead (D17.2.83). */
 static uint64_t rd_isr(struct cpu *c, const struct sysreg *r)
 {
     unsigned l = c->irq_lines;
+    if (c->el2.hcr & HCR_EL2_IMO) l = (l & ~(1u << CPU_IRQ)) | (l & (1u << CPU_VIRQ) ? 1u << CPU_IRQ : 0);
+    if (c->el2.hcr & HCR_EL2_FMO) l = (l & ~(1u << CPU_FIQ)) | (l & (1u << CPU_VFIQ) ? 1u << CPU_FIQ : 0);
     return (l & (1u << CPU_SERROR) ? 1u << 8 : 0) | (l & (1u << CPU_IRQ) ? 1u << 7 : 0) |
            (l & (1u << CPU_FIQ) ? 1u << 6 : 0);
 }
@@ -125,7 +128,12 @@ static void wr_sctlr(struct cpu *c, const struct sysreg *r, uint64_t v)
 
 /* ------------------------------------------------------------------ identification */
 /* MPIDR_EL1: affinity from the machine, bit 31 RES1, U = 0 (multiprocessor), MT = 0. */
-static uint64_t rd_mpidr(struct cpu *c, const struct sysreg *r) { return c->cfg.mpidr | (1ull << 31); }
+/* With a hypervisor (HCR_EL2.VM) EL1 reads VMPIDR_EL2 instead (D17.2.100). */
+static uint64_t rd_mpidr(struct cpu *c, const struct sysreg *r)
+{
+    if ((c->el2.hcr & HCR_EL2_VM) && c->el2.vmpidr) return c->el2.vmpidr | (1ull << 31);
+    return c->cfg.mpidr | (1ull << 31);
+}
 /* DCZID_EL0: BS = 4 (64-byte blocks); DZP reads 1 at EL0 when SCTLR_EL1.DZE == 0. */
 static uint64_t rd_dczid(struct cpu *c, const struct sysreg *r)
 {
@@ -203,16 +211,24 @@ static void wr_oslar(struct cpu *c, const struct sysreg *r, uint64_t v)
 }
 
 /* ------------------------------------------------------------------ generic timer
- * CNTVOFF_EL2 is 0 (no EL2 interpreted): virtual count = physical count. The CTL registers
+ * Virtual count = physical count - CNTVOFF_EL2 (D11.2.2; the hypervisor's cpu_set_el2_state,
+ * 0 without one); the virtual timer compares against it. The CTL registers
  * report ISTATUS (bit 2) live: ENABLE && count >= CVAL (D11.2.4). TVAL is the signed 32-bit
  * view of CVAL - count; writing it sets CVAL = count + SignExtend(TVAL). The TVAL rows use the
  * CVAL slot. */
 static uint64_t rd_cnt(struct cpu *c, const struct sysreg *r) { return timing_counter(c); }
+static uint64_t rd_cntvct(struct cpu *c, const struct sysreg *r) { return timing_counter(c) - c->el2.cntvoff; }
+/* The count a timer register compares with: virtual for the CNTV_* slots. */
+static uint64_t timer_count(struct cpu *c, unsigned slot)
+{
+    bool virt = slot == SR_CNTV_CTL_EL0 || slot == SR_CNTV_CVAL_EL0;
+    return timing_counter(c) - (virt ? c->el2.cntvoff : 0);
+}
 static uint64_t rd_cnt_ctl(struct cpu *c, const struct sysreg *r)
 {
     uint64_t ctl = c->sr[r->slot] & 3;
     uint64_t cval = c->sr[r->slot == SR_CNTV_CTL_EL0 ? SR_CNTV_CVAL_EL0 : SR_CNTP_CVAL_EL0];
-    if ((ctl & 1) && timing_counter(c) >= cval) ctl |= 4;
+    if ((ctl & 1) && timer_count(c, r->slot) >= cval) ctl |= 4;
     return ctl;
 }
 static void wr_cnt_ctl(struct cpu *c, const struct sysreg *r, uint64_t v)
@@ -227,11 +243,11 @@ static void wr_cnt_cval(struct cpu *c, const struct sysreg *r, uint64_t v)
 }
 static uint64_t rd_cnt_tval(struct cpu *c, const struct sysreg *r)
 {
-    return (uint32_t)(c->sr[r->slot] - timing_counter(c));
+    return (uint32_t)(c->sr[r->slot] - timer_count(c, r->slot));
 }
 static void wr_cnt_tval(struct cpu *c, const struct sysreg *r, uint64_t v)
 {
-    c->sr[r->slot] = timing_counter(c) + (uint64_t)(int64_t)(int32_t)v;
+    c->sr[r->slot] = timer_count(c, r->slot) + (uint64_t)(int64_t)(int32_t)v;
     sysreg_timer_changed(c);
 }
 static void wr_cntkctl(struct cpu *c, const struct sysreg *r, uint64_t v)
@@ -404,7 +420,7 @@ static const struct sysreg sysregs[] = {
     ROW(CNTKCTL_EL1,      E(3,0,14,1,0), SR_CNTKCTL_EL1, 1, 0, FEAT_BASE, 0, 0x3ff, 0, NULL, NULL, wr_cntkctl)
     ROW(CNTFRQ_EL0,       E(3,3,14,0,0), -1, 0, SRF_RO, FEAT_BASE, CNTFRQ_HZ, 0, 0, acc_cntfrq, NULL, NULL)
     ROW(CNTPCT_EL0,       E(3,3,14,0,1), -1, 0, SRF_RO, FEAT_BASE, 0, 0, 0, acc_cntpct, rd_cnt, NULL)
-    ROW(CNTVCT_EL0,       E(3,3,14,0,2), -1, 0, SRF_RO, FEAT_BASE, 0, 0, 0, acc_cntvct, rd_cnt, NULL)
+    ROW(CNTVCT_EL0,       E(3,3,14,0,2), -1, 0, SRF_RO, FEAT_BASE, 0, 0, 0, acc_cntvct, rd_cntvct, NULL)
     ROW(CNTP_TVAL_EL0,    E(3,3,14,2,0), SR_CNTP_CVAL_EL0, 0, 0, FEAT_BASE, 0, ALL, 0, acc_cntp, rd_cnt_tval, wr_cnt_tval)
     ROW(CNTP_CTL_EL0,     E(3,3,14,2,1), SR_CNTP_CTL_EL0, 0, 0, FEAT_BASE, 0, 3, 0, acc_cntp, rd_cnt_ctl, wr_cnt_ctl)
     ROW(CNTP_CVAL_EL0,    E(3,3,14,2,2), SR_CNTP_CVAL_EL0, 0, 0, FEAT_BASE, 0, ALL, 0, acc_cntp, NULL, wr_cnt_cval)

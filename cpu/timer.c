@@ -18,8 +18,10 @@ void cpu_timer_update(struct cpu *c)
     uint64_t now = timing_counter(c);
     for (unsigned i = 0; i < 2; i++) {
         uint64_t ctl = c->sr[timers[i].ctl];
-        /* ISTATUS = ENABLE && CompareValue <= Count; the output is ISTATUS && !IMASK. */
-        bool level = (ctl & CNT_ENABLE) && !(ctl & CNT_IMASK) && now >= c->sr[timers[i].cval];
+        /* ISTATUS = ENABLE && CompareValue <= Count; the output is ISTATUS && !IMASK. The
+         * virtual timer counts physical - CNTVOFF_EL2 (D11.2.2). */
+        uint64_t count = i == 0 ? now - c->el2.cntvoff : now;
+        bool level = (ctl & CNT_ENABLE) && !(ctl & CNT_IMASK) && count >= c->sr[timers[i].cval];
         if (level != c->timer_level[i]) {
             c->timer_level[i] = level;
             if (c->hooks.timer_irq) c->hooks.timer_irq(c->hooks.opaque, c, timers[i].intid, level);
@@ -67,6 +69,10 @@ uint64_t cpu_timer_next_cycles(const struct cpu *c)
     }
     for (unsigned i = 0; i < 2; i++) {
         uint64_t ctl = c->sr[timers[i].ctl], cval = c->sr[timers[i].cval];
+        if (i == 0) {                                /* as a physical count */
+            if (cval > UINT64_MAX - c->el2.cntvoff) continue;
+            cval += c->el2.cntvoff;
+        }
         if (!(ctl & CNT_ENABLE) || (ctl & CNT_IMASK) || cval <= now) continue;
         /* First cycle count whose counter value reaches cval: ceil(cval * CPU_HZ / CNTFRQ). */
         unsigned __int128 cyc = ((unsigned __int128)cval * CPU_HZ + CNTFRQ_HZ - 1) / CNTFRQ_HZ;

@@ -5,8 +5,10 @@
  * disabling a stage of translation"): data accesses are Device-nGnRnE, instruction fetches
  * Normal. With SCTLR_EL1.M == 1 the regime is rebuilt from TTBR0/TTBR1/TCR/MAIR/SCTLR_EL1 on
  * every soft-TLB miss and walked by mmu_translate(); descriptors are read from the physical bus.
- * Stage 2 (the native hypervisor's p2m) is not wired here yet: cpu_stage2() is the one place
- * that will return it. */
+ * Stage 2 (the native hypervisor's p2m): with HCR_EL2.VM = 1 cpu_stage2() returns the regime
+ * built from VTCR_EL2/VTTBR_EL2 (cpu/el2.c) and every access — MMU on or off — is translated
+ * VA → IPA → PA with the nested walk (stage-1 descriptor fetches go through stage 2, D8.2.x
+ * "Two-stage translation"); the soft TLB caches the combined result. */
 #include "cpu/translate.h"
 
 /* Walk cost (timing.md §5, Cortex-A57 column): a fixed TLB-miss overhead plus one L2-hit
@@ -21,9 +23,9 @@ static bool bus_read_desc(void *opaque, pa_t pa, uint64_t *desc)
     return bus_read(((struct cpu *)opaque)->bus, pa, 8, desc) == BUS_OK;
 }
 
-/* The stage-2 regime applying to EL1&0, or NULL. (Issue: the hv/ p2m will provide VTCR_EL2 /
- * VTTBR_EL2 here; a stage-2 fault then goes to hv/ rather than to EL1.) */
-static const struct mmu_regime *cpu_stage2(struct cpu *c) { (void)c; return NULL; }
+/* The stage-2 regime applying to EL1&0 (HCR_EL2.VM = 1), or NULL. A stage-2 fault then goes to
+ * the hypervisor (cpu_stage2_abort) rather than to EL1. */
+static const struct mmu_regime *cpu_stage2(struct cpu *c) { return c->s2_on ? &c->s2 : NULL; }
 
 static void el10_regime(const struct cpu *c, struct mmu_regime *r)
 {
@@ -70,10 +72,12 @@ static void fill_from_result(struct translation *t, const struct mmu_result *res
 bool cpu_translate(struct cpu *c, uint64_t va, enum access_kind ak, bool unpriv, struct translation *t)
 {
     memset(t, 0, sizeof *t);
-    if (!(c->sr[SR_SCTLR_EL1] & 1)) return translate_mmu_off(va, ak, t);
+    const struct mmu_regime *s2 = cpu_stage2(c);
+    bool s1_on = c->sr[SR_SCTLR_EL1] & 1;
+    if (!s1_on && !s2) return translate_mmu_off(va, ak, t);
 
     struct mmu_regime r;
-    el10_regime(c, &r);
+    if (s1_on) el10_regime(c, &r);
     /* LDTR/STTR at EL1 check EL0 rights, unless PSTATE.UAO (FEAT_UAO) makes them behave as
      * ordinary privileged accesses. PAN applies to privileged data accesses only. */
     bool uao = unpriv && c->el == 1 && c->uao && cpu_has_feature(c, FEAT_UAO);
@@ -85,7 +89,7 @@ bool cpu_translate(struct cpu *c, uint64_t va, enum access_kind ak, bool unpriv,
     };
     const struct mmu_desc_reader rd = { bus_read_desc, c };
     struct mmu_result res;
-    bool ok = mmu_translate(&r, cpu_stage2(c), mk_va(va), &acc, &rd, &res);
+    bool ok = mmu_translate(s1_on ? &r : NULL, s2, mk_va(va), &acc, &rd, &res);
     c->cycles_extra += WALK_COST_FIXED + WALK_COST_PER_DESC * res.desc_reads;
     if (!ok) {
         t->fault = res.fault;
@@ -122,12 +126,14 @@ bool cpu_translate(struct cpu *c, uint64_t va, enum access_kind ak, bool unpriv,
 bool cpu_translate_debug(struct cpu *c, uint64_t va, struct translation *t)
 {
     memset(t, 0, sizeof *t);
-    if (!(c->sr[SR_SCTLR_EL1] & 1)) return translate_mmu_off(va, ACCESS_READ, t);
+    const struct mmu_regime *s2 = cpu_stage2(c);
+    bool s1_on = c->sr[SR_SCTLR_EL1] & 1;
+    if (!s1_on && !s2) return translate_mmu_off(va, ACCESS_READ, t);
     struct mmu_regime r;
-    el10_regime(c, &r);
+    if (s1_on) el10_regime(c, &r);
     const struct mmu_desc_reader rd = { bus_read_desc, c };
     struct mmu_result res;
-    if (!mmu_walk_debug(&r, cpu_stage2(c), mk_va(va), &rd, &res)) {
+    if (!mmu_walk_debug(s1_on ? &r : NULL, s2, mk_va(va), &rd, &res)) {
         t->fault = res.fault;
         t->fault_dfsc = mmu_fault_fsc(&res.fault);
         return false;
@@ -140,6 +146,7 @@ bool mmu_cpu_translate_fetch(struct cpu *c, uint64_t va, uint64_t *pa, uint32_t 
 {
     struct translation t;
     if (cpu_translate(c, va, ACCESS_EXEC, false, &t)) { *pa = t.pa; return true; }
+    if (cpu_stage2_abort(c, NULL, va, va, &t, true, false, false)) { *esr = 0; return false; }
     uint32_t ec = c->el == 0 ? EC_IABT_LOWER : EC_IABT_SAME;
     *esr = ec << 26 | ESR_IL | t.fault_dfsc;        /* IFSC has the DFSC encoding */
     return false;

@@ -52,4 +52,13 @@ void cpu_itlb_flush(struct cpu *c);                                             
  * instruction is not a single-register load/store, ISV = 0). */
 uint32_t a64_dabt_iss_syndrome(uint32_t insn);
 
+/* cpu/el2.c: if t is a stage-2 fault, hand it to the hypervisor (cpu_hooks.stage2_abort) and
+ * apply its answer (c->pc set); returns false for a stage-1 fault (the caller takes it to EL1).
+ * cm: a cache-maintenance instruction (ESR.CM, ISV = 0). */
+struct dinsn;
+bool cpu_stage2_abort(struct cpu *c, const struct dinsn *d, uint64_t pc, uint64_t va,
+                      const struct translation *t, bool is_fetch, bool write, bool cm);
+uint32_t cpu_s2_abort_esr(const struct cpu *c, const struct dinsn *d, const struct translation *t,
+                          bool is_fetch, bool write, bool cm);
+
 #endif

@@ -151,4 +151,75 @@ int p2m_unmap(struct p2m *p2m, ipa_t ipa, uint64_t nr_pages, enum p2m_reason rea
  * out pointer may be NULL. */
 bool p2m_lookup(const struct p2m *p2m, ipa_t ipa, pa_t *pa, enum p2m_type *type);
 
+/* ==== the hypervisor core (hv/domain.c, vcpu.c, traps.c, vgic.c): docs/hv.md ===============
+ * One domain today: the hardware domain (dom0, VMID 1) with 1:1 RAM over the bottom of machine
+ * RAM, every host-DT device region mapped at boot as p2m_mmio_direct_c (the `eager` policy,
+ * xen-arm.md §3.4), the GICv2 distributor emulated (stage-2 fault → decode the ESR ISS → emulate
+ * → skip), GICV mapped at the guest's GICC IPA, and physical interrupts forwarded through the
+ * list registers with HW = 1. The top `reserved` bytes of RAM are the hypervisor's (hv_mem). */
+struct gic;
+struct cpu;
+struct cpu_s2_abort;
+
+struct hv_config {
+    struct bus *bus;
+    struct gic *gic;             /* the physical GIC: the hypervisor owns it */
+    struct cpu *const *cpus;     /* vCPU i of dom0 runs on physical CPU i (pinned, 1:1) */
+    unsigned ncpus;
+    unsigned gic_version;        /* 2 or 3 */
+    pa_t ram_base;
+    uint64_t ram_size;           /* all of machine RAM */
+    uint64_t reserved;           /* carved off the top for hv_mem (stage-2 tables); 0 → 16 MiB */
+    uint64_t dom0_mem;           /* 0 → everything below the reserved chunk */
+    bool hypervisor_node;        /* write /hypervisor (compatible "xen,xen-4.17","xen,xen") */
+    void (*log)(void *opaque, const char *msg);   /* guest errors (may be NULL) */
+    void *log_opaque;
+    /* The PSCI/SMCCC implementation the hypervisor answers the domain's HVC #0 / SMC with
+     * (the board passes machine/psci.c's psci_smccc). NULL: every call is UNDEFINED. */
+    bool (*psci)(void *opaque, struct cpu *c, bool is_hvc, uint16_t imm);
+    void *psci_opaque;
+};
+
+struct hv_stats {
+    uint64_t s2_faults;          /* stage-2 aborts taken */
+    uint64_t s2_mmio;            /* ... emulated (skip) */
+    uint64_t s2_retry;           /* ... retried after a p2m change */
+    uint64_t s2_inject;          /* ... injected into EL1 as an abort */
+    uint64_t mmio_reads, mmio_writes;
+    uint64_t virq_injected;      /* list-register writes (new virtual interrupts) */
+    uint64_t virq_hw;            /* ... of which HW = 1 (forwarded physical interrupts) */
+    uint64_t pirqs;              /* physical IRQs taken at EL2 */
+    uint64_t maintenance;        /* maintenance interrupts */
+    uint64_t hvc;                /* HVC/SMC calls from the domain */
+    uint64_t sysreg_traps;       /* GICv3: trapped ICC_* accesses (SGIs) */
+};
+
+struct hv;
+struct hv *hv_new(const struct hv_config *cfg, char *err, size_t errlen);
+void hv_free(struct hv *hv);
+/* Size of dom0's RAM (from ram_base): where the loader may put kernel, initrd and DTB. */
+uint64_t hv_dom0_mem(const struct hv *hv);
+/* Build dom0's device tree from the host tree (libfdt): /memory without the reserved chunk,
+ * the timer without the hypervisor timer PPI, optionally /hypervisor. Also maps every host
+ * device region (reg of the root's children, except memory and the GIC) into dom0's p2m as
+ * p2m_mmio_direct_c. *out is malloc'ed. 0 or -1 with err. */
+int hv_dom0_fdt(struct hv *hv, const void *host, void **out, size_t *out_size, char *err, size_t errlen);
+/* After the machine reset (GIC and vCPUs reset): program the physical GIC for the hypervisor,
+ * reset the vGIC and install each vCPU's EL2 state (HCR_EL2.VM/IMO/FMO/TSC, VTCR/VTTBR). */
+void hv_reset(struct hv *hv);
+/* cpu_hooks entry points (the board forwards to these). */
+int hv_stage2_abort(struct hv *hv, struct cpu *c, const struct cpu_s2_abort *info);  /* enum cpu_s2_action */
+void hv_irq(struct hv *hv, struct cpu *c, bool irq);
+/* cpu_hooks.smccc for the domain's vCPUs (traps.c: do_trap_hvc_smccc). false = UNDEFINED. */
+bool hv_smccc(struct hv *hv, struct cpu *c, bool is_hvc, uint16_t imm);
+/* GICv3 dom0: its ICC_*_EL1 accesses (cpu_hooks.sysreg_ext_*): ICV_* or trapped SGIs.
+ * false = UNDEFINED. */
+bool hv_icc_access(struct hv *hv, struct cpu *c, uint32_t enc, uint64_t *val, bool write);
+const struct hv_stats *hv_get_stats(const struct hv *hv);
+struct p2m *hv_dom0_p2m(const struct hv *hv);
+/* Test hook: the last stage-2 abort seen (ESR/FAR/HPFAR checked by the unit tests). */
+void hv_last_abort(const struct hv *hv, uint32_t *esr, uint64_t *far, uint64_t *hpfar);
+/* Inject virtual interrupt virq into vCPU `vcpu` of dom0 (software, HW = 0). */
+void hv_inject_virq(struct hv *hv, unsigned vcpu, unsigned virq);
+
 #endif

@@ -15,6 +15,7 @@
 #include "machine/board.h"
 #include "gic/gic.h"
 #include "machine/gdbstub.h"
+#include "hv/hv.h"
 
 static double wall_now(void)
 {
@@ -43,8 +44,23 @@ static void board_gic_log(void *opaque, const char *msg) { mlog_guest_error("%s"
 static bool board_smccc(void *opaque, struct cpu *c, bool is_hvc, uint16_t imm)
 {
     struct board *b = opaque;
+    /* Under -hv xen the call is the domain's HVC/SMC to the hypervisor, which answers PSCI
+     * with this same firmware model (hv_config.psci; xen-arm.md §4: HVC #0 is SMCCC/PSCI). */
+    if (b->hv) return hv_smccc(b->hv, c, is_hvc, imm);
     return psci_smccc(b->psci, c, is_hvc, imm);
 }
+/* Native hypervisor entry points (-hv xen): stage-2 aborts and physical IRQs taken to EL2. */
+static enum cpu_s2_action board_stage2_abort(void *opaque, struct cpu *c, const struct cpu_s2_abort *info)
+{
+    struct board *b = opaque;
+    return b->hv ? (enum cpu_s2_action)hv_stage2_abort(b->hv, c, info) : CPU_S2_INJECT;
+}
+static void board_irq_el2(void *opaque, struct cpu *c, bool irq)
+{
+    struct board *b = opaque;
+    if (b->hv) hv_irq(b->hv, c, irq);
+}
+static void board_hv_log(void *opaque, const char *msg) { (void)opaque; mlog_guest_error("%s", msg); }
 static void board_timer_irq(void *opaque, struct cpu *c, unsigned intid, bool level)
 {
     struct board *b = opaque;
@@ -53,11 +69,13 @@ static void board_timer_irq(void *opaque, struct cpu *c, unsigned intid, bool le
 static bool board_icc_read(void *opaque, struct cpu *c, uint32_t enc, uint64_t *val)
 {
     struct board *b = opaque;
+    if (b->hv) return hv_icc_access(b->hv, c, enc, val, false);   /* dom0: ICV_* (HCR_EL2.IMO) */
     return gic_icc_read(b->gic, cpu_index(c), enc, val);
 }
 static bool board_icc_write(void *opaque, struct cpu *c, uint32_t enc, uint64_t val)
 {
     struct board *b = opaque;
+    if (b->hv) return hv_icc_access(b->hv, c, enc, &val, true);
     return gic_icc_write(b->gic, cpu_index(c), enc, val);
 }
 
@@ -107,7 +125,8 @@ struct board *board_create(const struct fl_options *o, struct chardev *chr, char
     b->ncpus = o->smp;
     b->psci = psci_new(b->cpus, b->ncpus);
     struct cpu_hooks hooks = { .opaque = b, .smccc = board_smccc, .timer_irq = board_timer_irq,
-                               .sysreg_ext_read = board_icc_read, .sysreg_ext_write = board_icc_write };
+                               .sysreg_ext_read = board_icc_read, .sysreg_ext_write = board_icc_write,
+                               .stage2_abort = board_stage2_abort, .irq_el2 = board_irq_el2 };
     for (unsigned i = 0; i < b->ncpus; i++) {
         /* MPIDR Aff0 = vCPU number, as QEMU virt numbers up to 8 CPUs (and as the GICv3
          * model's affinity routing expects). */
@@ -115,6 +134,21 @@ struct board *board_create(const struct fl_options *o, struct chardev *chr, char
                                   .gicv3_sysregs = o->gic_version == 3 };
         b->cpus[i] = cpu_new(b->sh, &cfg, &hooks);
         if (!b->cpus[i]) { snprintf(err, errlen, "-smp: cannot create vCPU %u", i); board_free(b); return NULL; }
+    }
+    if (o->hv == FL_HV_XEN) {
+        /* GICH/GICV on the bus (GICV is where dom0's GICC IPA points through stage 2). */
+        struct hv_config hc = { .bus = b->bus, .gic = b->gic, .cpus = b->cpus, .ncpus = b->ncpus,
+                                .gic_version = o->gic_version, .ram_base = mk_pa(VIRT_RAM_BASE),
+                                .ram_size = o->ram_size, .dom0_mem = o->hv_dom0_mem,
+                                .hypervisor_node = o->hv_xen_node, .log = board_hv_log,
+                                .psci = psci_smccc, .psci_opaque = b->psci };
+        err[0] = 0;
+        if ((o->gic_version == 2 && gic_map_virt(b->gic, b->bus) < 0) ||
+            !(b->hv = hv_new(&hc, err, errlen))) {
+            if (!err[0]) snprintf(err, errlen, "-hv xen: cannot map the GICv2 GICH/GICV frames");
+            board_free(b);
+            return NULL;
+        }
     }
     if (o->gdb && !o->dumpdtb) {
         char gerr[160];
@@ -134,11 +168,12 @@ int board_load(struct board *b, char *err, size_t errlen)
     struct boot_layout *bl = &b->bl;
     memset(bl, 0, sizeof *bl);
     bl->ram_base = VIRT_RAM_BASE;
-    bl->ram_size = o->ram_size;
+    /* Under -hv xen the kernel, initrd and DTB go into dom0's RAM (its one 1:1 bank). */
+    bl->ram_size = b->hv ? hv_dom0_mem(b->hv) : o->ram_size;
     bl->is_linux = true;                    /* no kernel (dumpdtb only): Linux placement */
-    if (b->resets) {                        /* SYSTEM_RESET: RAM back to zero */
-        madvise(b->ram, o->ram_size, MADV_DONTNEED);
-        bus_notify_ram_write(b->bus, mk_pa(VIRT_RAM_BASE), o->ram_size);
+    if (b->resets) {                        /* SYSTEM_RESET: RAM back to zero (not the p2m) */
+        madvise(b->ram, bl->ram_size, MADV_DONTNEED);
+        bus_notify_ram_write(b->bus, mk_pa(VIRT_RAM_BASE), bl->ram_size);
     }
     if (o->kernel && loader_load_kernel(b->bus, o->kernel, bl, err, errlen) < 0) return -1;
     if (o->initrd && !bl->is_linux)
@@ -157,6 +192,15 @@ int board_load(struct board *b, char *err, size_t errlen)
     int rc = o->dtb ? virt_fdt_load(o->dtb, &fc, &b->dtb, &b->dtb_size, err, errlen)
                     : virt_fdt_build(&fc, &b->dtb, &b->dtb_size, err, errlen);
     if (rc < 0) return -1;
+    if (b->hv) {
+        /* The tree dom0 sees is generated by the hypervisor from the host's (xen-arm.md §3.2). */
+        void *d0;
+        size_t d0_size;
+        if (hv_dom0_fdt(b->hv, b->dtb, &d0, &d0_size, err, errlen) < 0) return -1;
+        free(b->dtb);
+        b->dtb = d0;
+        b->dtb_size = d0_size;
+    }
     if (loader_place_dtb(bl, b->dtb_size, err, errlen) < 0) return -1;
     bus_write_buf(b->bus, mk_pa(bl->dtb_addr), b->dtb, b->dtb_size);
 
@@ -167,6 +211,7 @@ int board_load(struct board *b, char *err, size_t errlen)
         cpu_set_log(b->cpus[i], o->log_mask, b->logf ? (void *)b->logf : (void *)stderr);
         if (i) cpu_set_halted(b->cpus[i], true);   /* secondaries wait for PSCI CPU_ON */
     }
+    if (b->hv) hv_reset(b->hv);             /* physical GIC for EL2, vGIC, EL2 state of the vCPUs */
     /* Boot protocol (Documentation/arm64/booting.rst): x0 = DTB, x1..x3 = 0, EL1h, MMU off.
      * QEMU leaves x0 = 0 for ELF kernels; faultline passes the DTB to them too. */
     cpu_set_x(b->cpus[0], 0, bl->dtb_addr);
@@ -384,6 +429,21 @@ void board_print_summary(struct board *b, FILE *f)
                 (unsigned long long)exc, exc ? ":" : "", ebuf);
         tot_i += ic; tot_c += cy; tot_irq += st->irqs; tot_exc += exc;
     }
+    if (b->hv) {
+        const struct hv_stats *h = hv_get_stats(b->hv);
+        uint64_t virqs = 0;
+        for (unsigned i = 0; i < b->ncpus; i++) virqs += cpu_get_stats(b->cpus[i])->virqs;
+        fprintf(f, "hv: xen dom0: stage-2 faults %llu (mmio %llu, retry %llu, injected %llu), "
+                "mmio emulations %llu reads %llu writes, virqs injected %llu (hw %llu), "
+                "virq exceptions %llu, physical irqs %llu, maintenance %llu, hvc %llu, sysreg traps %llu\n",
+                (unsigned long long)h->s2_faults, (unsigned long long)h->s2_mmio,
+                (unsigned long long)h->s2_retry, (unsigned long long)h->s2_inject,
+                (unsigned long long)h->mmio_reads, (unsigned long long)h->mmio_writes,
+                (unsigned long long)h->virq_injected, (unsigned long long)h->virq_hw,
+                (unsigned long long)virqs, (unsigned long long)h->pirqs,
+                (unsigned long long)h->maintenance, (unsigned long long)h->hvc,
+                (unsigned long long)h->sysreg_traps);
+    }
     fprintf(f, "total: %llu instructions, %llu cycles, irqs %llu, exceptions %llu, wall %.3f s, %.1f MIPS\n",
             (unsigned long long)tot_i, (unsigned long long)tot_c, (unsigned long long)tot_irq,
             (unsigned long long)tot_exc, wall, wall > 0 ? tot_i / wall / 1e6 : 0.0);
@@ -397,6 +457,7 @@ void board_free(struct board *b)
     psci_free(b->psci);
     gic_free(b->gic);
     gdbstub_free(b->gdb);
+    hv_free(b->hv);
     pl011_free(b->uart);
     pl031_free(b->rtc);
     if (b->bus) bus_free(b->bus);

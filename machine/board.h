@@ -27,6 +27,7 @@ struct board {
     size_t dtb_size;
     struct gic *gic;
     struct gdbstub *gdb;       /* -gdb / -s, or NULL */
+    struct hv *hv;             /* -hv xen: the native hypervisor (hv/), or NULL */
     uint64_t rtc_base;         /* Unix time the PL031 started from */
     uint64_t idle_skips;       /* times virtual time jumped to a timer event (all vCPUs idle) */
     unsigned resets;

@@ -25,6 +25,14 @@ static const char log_help[] =
     "int             show interrupts/exceptions in short format\n"
     "mmu             log MMU-related activities\n"
     "guest_errors    log when the guest OS does something invalid\n";
+static const char hv_help[] =
+    "Hypervisor modes (-hv MODE[,key=value...]):\n"
+    "none                 the bare machine: the kernel runs at EL1 without EL2 (default)\n"
+    "xen                  the native hypervisor (Xen on Arm model): the kernel is the hardware\n"
+    "                     domain (dom0) at EL1 behind stage 2, interrupts through list registers\n"
+    "  dom0_mem=SIZE      dom0's RAM (default: all RAM below the hypervisor's 16 MiB)\n"
+    "  hypervisor-node=on|off  write /hypervisor into dom0's DT (default off: the Xen\n"
+    "                     hypercall ABI it announces is not implemented yet)\n";
 static const char cpu_help[] = "Available CPUs:\n  cortex-a57\n  max\n";
 static const char machine_help[] =
     "Supported machines are:\nvirt                 QEMU virt-compatible ARMv8-A board (faultline)\n";
@@ -42,6 +50,8 @@ void fl_print_help(void *fp)
 "  -cpu cortex-a57|max CPU model (default cortex-a57)\n"
 "  -m SIZE[K|M|G|T]    RAM size, MiB without a suffix (default 128M)\n"
 "  -smp N              number of vCPUs, 1..8 (secondaries start through PSCI CPU_ON)\n"
+"  -hv none|xen[,dom0_mem=SIZE][,hypervisor-node=on|off]\n"
+"                      hypervisor: none (default) or the native Xen-like one (-hv help)\n"
 "Boot:\n"
 "  -kernel FILE        AArch64 ELF, arm64 Image or raw binary, placed as QEMU does\n"
 "  -initrd FILE        initial ramdisk (Image/raw kernels)\n"
@@ -136,6 +146,33 @@ static int parse_machine(const char *arg, struct fl_options *o, char *err, size_
         } else {
             FAIL("-M %s: unknown machine property '%s' (supported: gic-version, dumpdtb)", arg, tok);
         }
+    }
+    return 0;
+}
+
+static int parse_hv(const char *arg, struct fl_options *o, char *err, size_t errlen)
+{
+    char buf[256];
+    snprintf(buf, sizeof buf, "%s", arg);
+    char *save, *tok = strtok_r(buf, ",", &save);
+    if (!tok) FAIL("-hv %s: mode missing (none or xen; -hv help)", arg);
+    if (!strcmp(tok, "help") || !strcmp(tok, "?")) { o->action = FL_LIST; o->list_text = hv_help; return 0; }
+    if (!strcmp(tok, "none")) o->hv = FL_HV_NONE;
+    else if (!strcmp(tok, "xen")) o->hv = FL_HV_XEN;
+    else FAIL("-hv %s: unknown mode '%s' (none or xen)", arg, tok);
+    while ((tok = strtok_r(NULL, ",", &save))) {
+        if (o->hv != FL_HV_XEN) FAIL("-hv %s: '%s': -hv none takes no options", arg, tok);
+        char *eq = strchr(tok, '=');
+        const char *val = eq ? eq + 1 : "on";
+        if (eq) *eq = 0;
+        if (!strcmp(tok, "dom0_mem")) {
+            if (fl_parse_size(val, &o->hv_dom0_mem) < 0 || !o->hv_dom0_mem)
+                FAIL("-hv %s: dom0_mem=%s: invalid size", arg, val);
+        } else if (!strcmp(tok, "hypervisor-node")) {
+            if (!strcmp(val, "on")) o->hv_xen_node = true;
+            else if (!strcmp(val, "off")) o->hv_xen_node = false;
+            else FAIL("-hv %s: hypervisor-node=%s: on or off", arg, val);
+        } else FAIL("-hv %s: unknown option '%s' (dom0_mem, hypervisor-node)", arg, tok);
     }
     return 0;
 }
@@ -239,7 +276,7 @@ int fl_parse_args(int argc, char **argv, struct fl_options *o, char *err, size_t
         /* options with one argument */
         static const char *const with_arg[] = {
             "M", "machine", "cpu", "m", "smp", "kernel", "initrd", "append", "dtb", "serial",
-            "d", "D", "gdb", "icount-limit", "quantum", "seed", "rtc", NULL };
+            "d", "D", "gdb", "icount-limit", "quantum", "seed", "rtc", "hv", NULL };
         int k;
         for (k = 0; with_arg[k]; k++) if (!strcmp(opt, with_arg[k])) break;
         if (!with_arg[k]) FAIL("%s: unknown option (see --help)", argv[i]);
@@ -283,6 +320,9 @@ int fl_parse_args(int argc, char **argv, struct fl_options *o, char *err, size_t
             if (parse_u64(v, &o->seed) < 0) FAIL("-seed %s: expected a number", v);
         } else if (!strcmp(opt, "rtc")) {
             if (parse_rtc(v, o, err, errlen) < 0) return -1;
+        } else if (!strcmp(opt, "hv")) {
+            if (parse_hv(v, o, err, errlen) < 0) return -1;
+            if (o->action == FL_LIST) return 0;
         }
     }
     if (!o->kernel && !o->dumpdtb) FAIL("-kernel: no kernel given (faultline has no firmware; see --help)");

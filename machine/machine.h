@@ -216,6 +216,9 @@ struct fl_options {
     int64_t rtc_base;                    /* -rtc base=: Unix time at boot; -1 = host time */
     const char *gdb;                     /* -gdb tcp::PORT (-s = tcp::1234), NULL: no stub */
     bool gdb_wait;                       /* -S: stopped at the first instruction until gdb continues */
+    enum { FL_HV_NONE = 0, FL_HV_XEN } hv;  /* -hv: the bare machine or the native hypervisor */
+    uint64_t hv_dom0_mem;                /* -hv xen,dom0_mem=: 0 = default */
+    bool hv_xen_node;                    /* -hv xen,hypervisor-node=on */
 };
 /* 0 ok; -1 with err = "what: why" (print as "faultline: <err>", exit 1). */
 int fl_parse_args(int argc, char **argv, struct fl_options *o, char *err, size_t errlen);

@@ -80,6 +80,8 @@ struct mmu_range {
     bool tbi;                 /* TCR.TBIn: top byte ignored (stage 1 only) */
 };
 
+struct mmu_s2_cache;
+
 /* A translation regime, as the walker sees it. Fill with mmu_regime_el10/el2/stage2 from the
  * architectural register values, or by hand (the SMMU's context banks). */
 struct mmu_regime {
@@ -94,6 +96,8 @@ struct mmu_regime {
     uint16_t asid;            /* current ASID (TCR.A1 selects TTBR0/1, TCR.AS 8 or 16 bits) */
     uint16_t vmid;            /* stage 2: VTTBR_EL2.VMID */
     bool wxn;                 /* SCTLR_ELx.WXN */
+    /* Stage 2 only, optional: a walk cache the regime's owner keeps (see mmu_s2_cache). */
+    struct mmu_s2_cache *s2_cache;
 };
 
 /* Decode register values into a regime. pa_bits = implemented PA size (ID_AA64MMFR0.PARange). */
@@ -170,6 +174,22 @@ struct mmu_result {
     unsigned s2_level, s2_block_shift, s2_sw, s2_perms;
     uint8_t s2_memattr;
 };
+
+/* ---- stage-2 walk cache --------------------------------------------------------------------
+ * A vCPU's cache of successful stage-2 walks, by 4KB IPA page (a TLB holding stage-2-only
+ * entries, as D8.13 allows for a VMID), consulted by every stage-2 walk of a regime whose
+ * s2_cache points to it — the nested walks of stage-1 table addresses included, which is what
+ * makes two-stage translation cost several walks. Each entry keeps the descriptor-read count
+ * of the walk it remembers, so desc_reads (the cost model) is the same with or without it.
+ * Faults are never cached. The owner must flush it whenever the stage-2 tables change (the
+ * p2m's break-before-make hook) or VTTBR/VTCR change. */
+#define MMU_S2_CACHE_SIZE 256
+struct mmu_result;
+struct mmu_s2_cache_entry;
+struct mmu_s2_cache { struct mmu_s2_cache_entry *e; };   /* MMU_S2_CACHE_SIZE entries */
+struct mmu_s2_cache *mmu_s2_cache_new(void);
+void mmu_s2_cache_free(struct mmu_s2_cache *c);
+void mmu_s2_cache_flush(struct mmu_s2_cache *c);
 
 /* Stage-1 walk of va under regime r (r->stage == MMU_STAGE1). Table addresses are IPAs; with
  * s2 != NULL (nested) each is translated by stage 2 first (a fault there is a stage-2 fault

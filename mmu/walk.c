@@ -14,6 +14,7 @@
  *
  * The walker keeps no state: it reads descriptors through the caller's mmu_desc_reader and
  * fills a struct mmu_result. Caching lives in the users' TLBs. */
+#include <stdlib.h>
 #include <string.h>
 #include "mmu/mmu.h"
 
@@ -337,8 +338,62 @@ static bool walk_s1(const struct mmu_regime *r, const struct mmu_regime *s2, va_
     return true;
 }
 
+struct mmu_s2_cache_entry {
+    uint64_t tag;                     /* IPA >> 12, or ~0: empty */
+    struct mmu_result res;            /* pa of the page (offset 0), desc_reads of the walk */
+};
+struct mmu_s2_cache *mmu_s2_cache_new(void)
+{
+    struct mmu_s2_cache *c = malloc(sizeof *c);
+    if (!c) return NULL;
+    c->e = malloc(MMU_S2_CACHE_SIZE * sizeof *c->e);
+    if (!c->e) { free(c); return NULL; }
+    mmu_s2_cache_flush(c);
+    return c;
+}
+void mmu_s2_cache_free(struct mmu_s2_cache *c) { if (c) { free(c->e); free(c); } }
+void mmu_s2_cache_flush(struct mmu_s2_cache *c)
+{
+    for (unsigned i = 0; i < MMU_S2_CACHE_SIZE; i++) c->e[i].tag = ~0ull;
+}
+
+static bool walk_s2_uncached(const struct mmu_regime *r, ipa_t ipa, const struct mmu_access *acc,
+                             const struct mmu_desc_reader *rd, struct mmu_result *res, bool check);
+
 static bool walk_s2(const struct mmu_regime *r, ipa_t ipa, const struct mmu_access *acc,
                     const struct mmu_desc_reader *rd, struct mmu_result *res, bool check)
+{
+    struct mmu_s2_cache *c = r->s2_cache;
+    if (!c) return walk_s2_uncached(r, ipa, acc, rd, res, check);
+    uint64_t tag = ipa.v >> PAGE_SHIFT;
+    struct mmu_s2_cache_entry *e = &c->e[tag & (MMU_S2_CACHE_SIZE - 1)];
+    if (e->tag == tag) {
+        *res = e->res;
+        res->pa = mk_pa(res->pa.v | (ipa.v & (PAGE_SIZE - 1)));
+        if (check && !access_permitted(r, res->perms, acc)) {
+            set_fault(res, MMU_FAULT_PERMISSION, res->level, MMU_STAGE2, acc);
+            res->fault.ipa_valid = true;
+            res->fault.ipa = ipa;
+            return false;
+        }
+        return true;
+    }
+    /* Walk without the permission check, remember, then check (the entry serves any access). */
+    if (!walk_s2_uncached(r, ipa, acc, rd, res, false)) return false;   /* not a permission fault */
+    e->tag = tag;
+    e->res = *res;
+    e->res.pa = mk_pa(res->pa.v & PAGE_MASK);
+    if (check && !access_permitted(r, res->perms, acc)) {
+        set_fault(res, MMU_FAULT_PERMISSION, res->level, MMU_STAGE2, acc);
+        res->fault.ipa_valid = true;
+        res->fault.ipa = ipa;
+        return false;
+    }
+    return true;
+}
+
+static bool walk_s2_uncached(const struct mmu_regime *r, ipa_t ipa, const struct mmu_access *acc,
+                             const struct mmu_desc_reader *rd, struct mmu_result *res, bool check)
 {
     memset(res, 0, sizeof *res);
     const struct mmu_range *rg = &r->range[0];

@@ -1,5 +1,5 @@
 #!/bin/sh
-# tests/linux/boot-test.sh EMULATOR [GIC_VERSION] [SMP] — boot the Debian arm64 guest to its
+# tests/linux/boot-test.sh EMULATOR [GIC_VERSION] [SMP] [HV] — boot the Debian arm64 guest to its
 # fixed boot-test script and check every line it prints.
 #
 # Runs (stdin from /dev/null, stdout = guest console, stderr kept apart, e.g. faultline's summary):
@@ -12,6 +12,11 @@
 # and it compares the kernel's problem lines (WARNING:, BUG, Oops, Unhandled, unknown, timeout,
 # stall, "SANITY CHECK: Unexpected variation") against QEMU's boot of the same configuration:
 # a problem line QEMU does not print is the emulator's fault.
+#
+# HV (default none): `xen` adds `-hv xen` to the emulator's command line (not to the QEMU
+# reference run: the kernel's log must not change under the hypervisor), names the test
+# linux/boot-gicvG-smpN-hvxen, and also requires faultline's exit summary to show virtual
+# interrupts injected through list registers and taken by the guest ("hv: ..." line).
 #
 # Prints one line "PASS: linux/boot-gicv2-smp1" or "FAIL: linux/boot-gicv2-smp1 (reasons)",
 # plus "NOTE:" lines (time, peak RSS). Exit status 0 on PASS, 1 on FAIL.
@@ -29,10 +34,12 @@ cd "$top" || exit 2
 EMU=${1:-}
 GIC=${2:-2}
 SMP=${3:-1}
+HV=${4:-none}
 TMO=${BOOT_TIMEOUT:-600}
 QEMU=${QEMU:-qemu-system-aarch64}
 LOGDIR=${BOOT_LOGDIR:-$top/build/tests/linux}
-NAME="linux/boot-gicv$GIC-smp$SMP"
+tag=""; [ "$HV" = none ] || tag="-hv$HV"
+NAME="linux/boot-gicv$GIC-smp$SMP$tag"
 CACHE=$top/guest-cache
 EXPECT_MD5=5c56aeeeec3a560364ff4a2b064d10a7   # sort -n of ((i*7919)%10007), i<2000, | md5sum
 
@@ -40,6 +47,7 @@ fail() { echo "FAIL: $NAME ($*)"; exit 1; }
 [ -n "$EMU" ] || fail "usage: tests/linux/boot-test.sh EMULATOR [gic-version] [smp]"
 case "$GIC" in 2|3) ;; *) fail "gic-version must be 2 or 3, not '$GIC'" ;; esac
 case "$SMP" in ''|*[!0-9]*) fail "smp must be a number, not '$SMP'" ;; esac
+case "$HV" in none|xen) ;; *) fail "hv must be none or xen, not '$HV'" ;; esac
 command -v "$EMU" >/dev/null 2>&1 || fail "emulator '$EMU' not found or not executable"
 
 # The guest: fetch it if it is not cached. Never skip silently.
@@ -52,7 +60,7 @@ KREL=$(awk '{print $2}' "$CACHE/VERSION" 2>/dev/null)
 KREL=${KREL:-6.1.0-50-arm64}
 
 mkdir -p "$LOGDIR" || fail "cannot create $LOGDIR"
-base="$LOGDIR/boot-gicv$GIC-smp$SMP"
+base="$LOGDIR/boot-gicv$GIC-smp$SMP$tag"
 out="$base.out"; err="$base.err"; tfile="$base.time"
 
 # run_guest BINARY OUT ERR TIMEFILE: one boot; returns the emulator's (or timeout's) status.
@@ -87,7 +95,9 @@ run_guest() {
 
 rm -f "$tfile"
 start=$(date +%s)
-run_guest "$EMU" "$out" "$err" "$tfile"; rc=$?
+hvopt=""; [ "$HV" = none ] || hvopt="-hv $HV"
+# shellcheck disable=SC2086
+run_guest "$EMU" "$out" "$err" "$tfile" $hvopt; rc=$?
 end=$(date +%s)
 secs=$(awk '$1 ~ /^[0-9.]+$/ {v = $1} END {print v}' "$tfile" 2>/dev/null)
 rss=$(awk '$2 ~ /^[0-9]+$/ {v = $2} END {print v}' "$tfile" 2>/dev/null)
@@ -168,6 +178,17 @@ if [ "$noscript" = 0 ]; then
     tk=$(grep -E '^tick [0-9]$' "$con" | tr '\n' ' ')
     [ "$tk" = "tick 1 tick 2 tick 3 " ] || bad "ticks were '${tk% }', expected 'tick 1 tick 2 tick 3'"
     hasx "BOOT-TEST-DONE" || bad "no BOOT-TEST-DONE"
+    if [ "$HV" != none ]; then
+        # The native hypervisor's statistics: virtual interrupts written into list registers
+        # (HW = 1: forwarded physical ones) and taken by the guest at EL1.
+        hl=$(grep -m1 '^hv: ' "$err")
+        vi=$(echo "$hl" | sed -nE 's/.*virqs injected ([0-9]+) \(hw ([0-9]+)\).*/\1 \2/p')
+        ve=$(echo "$hl" | sed -nE 's/.*virq exceptions ([0-9]+).*/\1/p')
+        case "$vi" in
+            ""|"0 "*|*" 0") bad "no virtual interrupts injected through list registers ('${hl:-no hv: line}')" ;;
+        esac
+        [ "${ve:-0}" -gt 0 ] || bad "the guest took no virtual IRQ ('${hl:-no hv: line}')"
+    fi
     grep -qE '(^|\] )reboot: Power down$' "$con" || bad "no clean power-off ('reboot: Power down')"
 fi
 

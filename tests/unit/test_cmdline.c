@@ -121,11 +121,35 @@ static void test_errors(void **st)
     expect_err(PARSE("-kernel", "k", "-serial", "stdio", "-serial", "null"), "only one serial port");
 }
 
+/* -hv none|xen[,dom0_mem=SIZE][,hypervisor-node=on|off], -hv help. */
+static void test_hv(void **st)
+{
+    assert_int_equal(PARSE("-kernel", "k"), 0);
+    assert_int_equal(o.hv, FL_HV_NONE);
+    assert_int_equal(PARSE("-kernel", "k", "-hv", "xen"), 0);
+    assert_int_equal(o.hv, FL_HV_XEN);
+    assert_int_equal(o.hv_dom0_mem, 0);
+    assert_false(o.hv_xen_node);
+    assert_int_equal(PARSE("-kernel", "k", "-hv", "xen,dom0_mem=256M,hypervisor-node=on"), 0);
+    assert_int_equal(o.hv_dom0_mem, 256ull << 20);
+    assert_true(o.hv_xen_node);
+    assert_int_equal(PARSE("-kernel", "k", "--hv", "none"), 0);
+    assert_int_equal(o.hv, FL_HV_NONE);
+    assert_int_equal(PARSE("-hv", "help"), 0);
+    assert_int_equal(o.action, FL_LIST);
+    assert_non_null(strstr(o.list_text, "dom0_mem"));
+    expect_err(PARSE("-kernel", "k", "-hv", "kvm"), "-hv kvm: unknown mode 'kvm'");
+    expect_err(PARSE("-kernel", "k", "-hv", "xen,dom0_mem=lots"), "dom0_mem=lots: invalid size");
+    expect_err(PARSE("-kernel", "k", "-hv", "xen,sched=credit"), "unknown option 'sched'");
+    expect_err(PARSE("-kernel", "k", "-hv", "none,dom0_mem=1G"), "-hv none takes no options");
+}
+
 int main(void)
 {
     const struct CMUnitTest t[] = {
         cmocka_unit_test(test_typical_line), cmocka_unit_test(test_defaults_and_spellings),
         cmocka_unit_test(test_sizes), cmocka_unit_test(test_errors), cmocka_unit_test(test_gdb_rtc),
+        cmocka_unit_test(test_hv),
     };
     return cmocka_run_group_tests(t, NULL, NULL);
 }

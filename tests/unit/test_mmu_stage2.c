@@ -52,6 +52,47 @@ static void test_concatenated_root_40bit(void **st)
     s2_expect_fault(&r, 0x10000000000ull, &ACC_R1, 0x04);
 }
 
+/* The stage-2 walk cache: same results and descriptor-read counts as the walk, permissions
+ * still checked per access, stale until flushed (like a TLB), faults never cached. */
+static void test_s2_walk_cache(void **st)
+{
+    fm_reset();
+    uint64_t root = fm_alloc(0x2000);
+    struct mmu_regime r;
+    mmu_regime_stage2(&r, vtcr(24, 1, 0, 2), root | 1ull << 48, 40);
+    struct mmu_s2_cache *c = mmu_s2_cache_new();
+    assert_non_null(c);
+    r.s2_cache = c;
+    uint64_t ipa = 0x40201000ull;
+    tt_map(root, 12, 40, 1, ipa, 3, S2_PAGE(0x123000, D_S2_R | D_MEMATTR(0xf) | D_SW(2)), 0);
+    struct mmu_result a, b;
+    assert_true(mmu_walk_s2(&r, mk_ipa(ipa + 0x10), &ACC_R1, &fm_rd, &a));
+    assert_true(mmu_walk_s2(&r, mk_ipa(ipa + 0x28), &ACC_R1, &fm_rd, &b));   /* a hit */
+    assert_int_equal(a.pa.v, 0x123010);
+    assert_int_equal(b.pa.v, 0x123028);
+    assert_int_equal(b.desc_reads, a.desc_reads);
+    assert_int_equal(b.sw, 2);
+    assert_int_equal(b.level, 3);
+    /* read-only: a write on the cached entry is a stage-2 permission fault with the IPA */
+    assert_false(mmu_walk_s2(&r, mk_ipa(ipa + 8), &ACC_W1, &fm_rd, &b));
+    assert_int_equal(mmu_fault_fsc(&b.fault), 0x0f);
+    assert_true(b.fault.ipa_valid && b.fault.write);
+    assert_int_equal(b.fault.ipa.v, ipa + 8);
+    /* change the descriptor: stale until the flush */
+    tt_map(root, 12, 40, 1, ipa, 3, S2_PAGE(0x456000, S2_RW), 0);
+    assert_true(mmu_walk_s2(&r, mk_ipa(ipa), &ACC_R1, &fm_rd, &b));
+    assert_int_equal(b.pa.v, 0x123000);
+    mmu_s2_cache_flush(c);
+    assert_true(mmu_walk_s2(&r, mk_ipa(ipa), &ACC_W1, &fm_rd, &b));
+    assert_int_equal(b.pa.v, 0x456000);
+    /* a fault is not remembered: mapping the page afterwards is seen at once */
+    s2_expect_fault(&r, 0x40300000ull, &ACC_R1, 0x07);
+    tt_map(root, 12, 40, 1, 0x40300000ull, 3, S2_PAGE(0x789000, S2_RW), 0);
+    assert_true(mmu_walk_s2(&r, mk_ipa(0x40300004ull), &ACC_R1, &fm_rd, &b));
+    assert_int_equal(b.pa.v, 0x789004);
+    mmu_s2_cache_free(c);
+}
+
 static void test_sl0_start_levels(void **st)
 {
     fm_reset();
@@ -252,6 +293,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_concatenated_root_40bit),
         cmocka_unit_test(test_sl0_start_levels),
+        cmocka_unit_test(test_s2_walk_cache),
         cmocka_unit_test(test_inconsistent_sl0),
         cmocka_unit_test(test_s2ap_xn_memattr),
         cmocka_unit_test(test_nested_translation),

@@ -1,0 +1,88 @@
+/* hv/hv_internal.h — private to hv/: the domain, vCPU and vGIC structures (after Xen's struct
+ * domain / struct vcpu / struct vgic_irq_rank, much reduced). */
+#ifndef FAULTLINE_HV_INTERNAL_H
+#define FAULTLINE_HV_INTERNAL_H
+#include <stdio.h>
+#include "hv/hv.h"
+#include "cpu/cpu.h"
+#include "gic/gic.h"
+
+#define HV_MAX_VCPUS   8
+#define VGIC_MAX_IRQS  1020
+#define GICV2_MAINT_PPI 25
+
+/* Physical addresses of the virt board's GIC frames (machine/machine.h has the same values;
+ * hv/ does not include machine/). GICV is where the hypervisor maps the virtual CPU interface
+ * on the bus; the guest's GICC IPA points there through stage 2. */
+#define HV_GICD_BASE   0x08000000ull
+#define HV_GICC_BASE   0x08010000ull
+#define HV_GICV_BASE   0x08040000ull
+#define HV_GIC_SIZE    0x10000ull
+#define HV_GICR_BASE   0x080A0000ull       /* GICv3 redistributors (2 x 64 KiB per CPU) */
+#define HV_GICR_STRIDE 0x20000ull
+#define HV_GICR_SIZE   0xf60000ull         /* the region the host DT describes */
+
+/* Virtual distributor state of one interrupt (IHI 0048B 4.3): what the guest wrote. */
+struct vgic_irq {
+    uint8_t priority;            /* IPRIORITYR byte */
+    uint8_t target;              /* ITARGETSR byte (SPIs) */
+    bool enabled;                /* ISENABLER */
+    bool pending;                /* waiting for a list register */
+    bool edge;                   /* ICFGR Int_config[1] */
+    bool hw;                     /* forwarded physical interrupt (vIRQ == pIRQ), LR.HW = 1 */
+    uint8_t sgi_src;             /* GICv2 SGI: source vCPU (LR CPUID) */
+    bool group1;                 /* IGROUPR (the LR's group) */
+    uint64_t irouter;            /* GICv3 GICD_IROUTER (SPIs) */
+};
+
+struct vcpu {
+    unsigned id;
+    struct cpu *cpu;
+    struct vgic_irq priv[32];    /* SGIs + PPIs, banked */
+    bool gicr_sleep;             /* GICv3 GICR_WAKER.ProcessorSleep */
+};
+
+struct domain {
+    unsigned domid;
+    struct p2m *p2m;
+    pa_t ram_base;
+    uint64_t ram_size;           /* one 1:1 bank */
+    unsigned nvcpus;
+    struct vcpu vcpu[HV_MAX_VCPUS];
+    /* vGIC (GICv2) */
+    bool vgic_enabled;           /* GICD_CTLR.Enable (v2) / EnableGrp0|EnableGrp1 (v3) */
+    uint32_t gicd_ctlr;
+    unsigned nr_irqs;            /* 32 + SPIs, as the physical GICD_TYPER */
+    struct vgic_irq spi[VGIC_MAX_IRQS - 32];
+};
+
+struct hv {
+    struct hv_config cfg;
+    struct hv_mem *mem;
+    struct domain dom0;
+    struct hv_stats stats;
+    uint32_t last_esr;
+    uint64_t last_far, last_hpfar;
+};
+
+void hv_log(struct hv *hv, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* vcpu.c */
+void hv_vcpu_init(struct hv *hv, struct vcpu *v, unsigned id, struct cpu *c);
+void hv_vcpu_reset(struct hv *hv, struct vcpu *v);
+struct vcpu *hv_vcpu_of(struct hv *hv, struct cpu *c);
+
+/* vgic.c */
+void vgic_init(struct hv *hv);
+void vgic_reset(struct hv *hv);                   /* also programs the physical GIC */
+bool vgic_handles(const struct hv *hv, uint64_t ipa);   /* an emulated vGIC range */
+bool vgic_mmio(struct hv *hv, struct vcpu *v, uint64_t ipa, unsigned size, uint64_t *val, bool write);
+void vgic_sgi1r(struct hv *hv, struct vcpu *v, uint64_t val);
+void vgic_inject(struct hv *hv, struct vcpu *v, unsigned virq);
+void vgic_maintenance(struct hv *hv, struct vcpu *v);
+void vgic_do_irq(struct hv *hv, struct vcpu *v);  /* physical IRQ at EL2: acknowledge, route */
+/* Physical GIC access through the bus (the hypervisor's own view of GICD / GICC). */
+uint32_t pgic_read(struct hv *hv, uint64_t pa);
+void pgic_write(struct hv *hv, uint64_t pa, uint32_t v);
+
+#endif
