@@ -26,21 +26,8 @@ enum {
     GICR_CTLR = 0x0000, GICR_IIDR = 0x0004, GICR_TYPER = 0x0008, GICR_WAKER = 0x0014,
     GICR_SGI = 0x10000,
     GICC_CTLR = 0x00, GICC_PMR = 0x04, GICC_IAR = 0x0c, GICC_EOIR = 0x10, GICC_DIR = 0x1000,
-    GICH_HCR = 0x000, GICH_MISR = 0x010, GICH_EISR0 = 0x020, GICH_ELRSR0 = 0x030, GICH_LR0 = 0x100,
 };
-#define ICC_PMR_EL1      SYSREG_ENC(3, 0, 4, 6, 0)
-#define ICC_DIR_EL1      SYSREG_ENC(3, 0, 12, 11, 1)
-#define ICC_SGI1R_EL1    SYSREG_ENC(3, 0, 12, 11, 5)
-#define ICC_ASGI1R_EL1   SYSREG_ENC(3, 0, 12, 11, 6)
-#define ICC_SGI0R_EL1    SYSREG_ENC(3, 0, 12, 11, 7)
-#define ICC_IAR1_EL1     SYSREG_ENC(3, 0, 12, 12, 0)
-#define ICC_EOIR1_EL1    SYSREG_ENC(3, 0, 12, 12, 1)
-#define ICC_CTLR_EL1     SYSREG_ENC(3, 0, 12, 12, 4)
-#define ICC_SRE_EL1      SYSREG_ENC(3, 0, 12, 12, 5)
-#define ICC_IGRPEN1_EL1  SYSREG_ENC(3, 0, 12, 12, 7)
-#define ICH_HCR_EL2      SYSREG_ENC(3, 4, 12, 11, 0)
-#define ICH_ELRSR_EL2    SYSREG_ENC(3, 4, 12, 11, 5)
-#define ICH_LR_EL2(n)    SYSREG_ENC(3, 4, 12, 12, (n))
+/* GICH_* offsets, ICH_*_EL2 and ICC_*_EL1 encodings: gic/gic.h. */
 #define LR_HW        (1u << 31)
 #define LR_STATE_SHIFT 28
 #define LR_PENDING   1u
@@ -102,7 +89,7 @@ static struct lr lr_get(struct hv *hv, struct vcpu *v, unsigned i)
         return (struct lr){ (unsigned)(x & 0xffffffffu), (unsigned)(x >> 62), (x >> 61) & 1 };
     }
     uint32_t x = 0;   /* GICH_LR: VirtualID [9:0], State [29:28], HW [31] */
-    gic_gich_read(hv->cfg.gic, v->id, GICH_LR0 + 4 * i, &x);
+    gic_gich_read(hv->cfg.gic, v->id, GICH_LR(i), &x);
     return (struct lr){ x & 0x3ff, (x >> LR_STATE_SHIFT) & 3, (x & LR_HW) != 0 };
 }
 static void lr_set_state(struct hv *hv, struct vcpu *v, unsigned i, unsigned state)
@@ -114,8 +101,8 @@ static void lr_set_state(struct hv *hv, struct vcpu *v, unsigned i, unsigned sta
         return;
     }
     uint32_t x = 0;
-    gic_gich_read(hv->cfg.gic, v->id, GICH_LR0 + 4 * i, &x);
-    gic_gich_write(hv->cfg.gic, v->id, GICH_LR0 + 4 * i, (x & ~(3u << LR_STATE_SHIFT)) | state << LR_STATE_SHIFT);
+    gic_gich_read(hv->cfg.gic, v->id, GICH_LR(i), &x);
+    gic_gich_write(hv->cfg.gic, v->id, GICH_LR(i), (x & ~(3u << LR_STATE_SHIFT)) | state << LR_STATE_SHIFT);
 }
 static void lr_write(struct hv *hv, struct vcpu *v, unsigned i, unsigned virq, const struct vgic_irq *q)
 {
@@ -130,7 +117,7 @@ static void lr_write(struct hv *hv, struct vcpu *v, unsigned i, unsigned virq, c
                  (q->group1 ? 1u << 30 : 0);
     if (q->hw) x |= LR_HW | (uint32_t)virq << 10;            /* pINTID = vINTID */
     else if (virq < 16) x |= (uint32_t)(q->sgi_src & 7) << 10; /* CPUID of a vSGI */
-    gic_gich_write(hv->cfg.gic, v->id, GICH_LR0 + 4 * i, x);
+    gic_gich_write(hv->cfg.gic, v->id, GICH_LR(i), x);
 }
 
 /* Put one vIRQ into an LR. Returns false if no LR is free. A vIRQ already in an LR is merged:
@@ -551,7 +538,7 @@ static void phys_cpu_init(struct hv *hv, struct vcpu *v)
         pgic_write(hv, HV_GICC_BASE + GICC_PMR, 0xff);
         pgic_write(hv, HV_GICD_BASE + GICD_ICENABLER, 0xffff0000u);
         pgic_write(hv, HV_GICD_BASE + GICD_ISENABLER, 1u << GICV2_MAINT_PPI);
-        for (unsigned i = 0; i < GIC_NUM_LRS; i++) gic_gich_write(hv->cfg.gic, c, GICH_LR0 + 4 * i, 0);
+        for (unsigned i = 0; i < GIC_NUM_LRS; i++) gic_gich_write(hv->cfg.gic, c, GICH_LR(i), 0);
     }
     ich_hcr_set(hv, v, HCR_EN);
 }
