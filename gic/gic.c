@@ -136,6 +136,8 @@ void gic_set_current_cpu(struct gic *g, unsigned cpu)
         g->cur_cpu = cpu;
 }
 
+unsigned gic_current_cpu(const struct gic *g) { return g->cur_cpu; }
+
 /* ---- inputs -------------------------------------------------------------------------------- */
 
 /* A rising edge on an edge-triggered interrupt latches pending (IHI 0048B 3.2.4 / IHI 0069

@@ -88,6 +88,7 @@ int gic_map_at(struct gic *g, struct bus *b, uint64_t dist_base, uint64_t cpu_or
 /* The MMIO bus does not say which CPU made an access; banked registers (GICD bank 0, the GICv2
  * CPU interface) use this CPU. The board sets it whenever it switches the running vCPU. */
 void gic_set_current_cpu(struct gic *g, unsigned cpu);
+unsigned gic_current_cpu(const struct gic *g);   /* the vCPU whose accesses the bus is serving */
 
 /* Interrupt inputs, level-sensitive lines. intid is the INTID (SPI n is INTID 32 + n, a PPI is
  * 16..31). An interrupt configured edge-triggered (ICFGR) latches pending on a rising edge. */

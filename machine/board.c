@@ -120,6 +120,7 @@ struct board *board_create(const struct fl_options *o, struct chardev *chr, char
     b->rtc_base = o->rtc_base >= 0 ? (uint64_t)o->rtc_base : (uint64_t)time(NULL);
     b->rtc = pl031_new((uint32_t)b->rtc_base, board_now_ns, b, rtc_irq);
     bus_map_mmio(b->bus, "pl031", mk_pa(VIRT_RTC), 0x1000, &pl031_mmio_ops, b->rtc);
+    if (board_virtio_create(b, err, errlen) < 0) { board_free(b); return NULL; }
 
     b->sh = cpu_shared_new(b->bus);
     b->ncpus = o->smp;
@@ -187,6 +188,7 @@ int board_load(struct board *b, char *err, size_t errlen)
         .initrd_start = bl->initrd_start, .initrd_size = bl->initrd_size,
         .seed = o->seed, .has_pl031 = true,
     };
+    board_virtio_fdt(b, &fc);
     free(b->dtb);
     b->dtb = NULL;
     int rc = o->dtb ? virt_fdt_load(o->dtb, &fc, &b->dtb, &b->dtb_size, err, errlen)
@@ -206,6 +208,7 @@ int board_load(struct board *b, char *err, size_t errlen)
 
     pl011_reset(b->uart);
     gic_reset(b->gic);
+    board_virtio_reset(b);
     for (unsigned i = 0; i < b->ncpus; i++) {
         cpu_reset(b->cpus[i], bl->entry);
         cpu_set_log(b->cpus[i], o->log_mask, b->logf ? (void *)b->logf : (void *)stderr);
@@ -460,6 +463,7 @@ void board_free(struct board *b)
     hv_free(b->hv);
     pl011_free(b->uart);
     pl031_free(b->rtc);
+    board_virtio_free(b);
     if (b->bus) bus_free(b->bus);
     if (b->ram) munmap(b->ram, b->o->ram_size);
     free(b->dtb);

@@ -32,6 +32,7 @@ struct board {
     uint64_t idle_skips;       /* times virtual time jumped to a timer event (all vCPUs idle) */
     unsigned resets;
     double wall_start;
+    struct board_virtio *virtio;      /* SMMU + virtio-mmio devices (board_virtio.c), NULL: none */
 };
 
 /* chr may be NULL (tests): no console. Returns NULL with err. */
@@ -43,5 +44,10 @@ int board_run(struct board *b);
 void board_print_summary(struct board *b, FILE *f);
 void board_free(struct board *b);
 uint64_t board_now_ns(void *board);
+/* machine/board_virtio.c: the SMMU and the virtio-mmio devices of -device (nothing without). */
+int board_virtio_create(struct board *b, char *err, size_t errlen);
+void board_virtio_reset(struct board *b);
+void board_virtio_fdt(const struct board *b, struct virt_fdt_config *fc);
+void board_virtio_free(struct board *b);
 
 #endif

@@ -45,13 +45,20 @@ void fl_print_help(void *fp)
 "faultline " FAULTLINE_VERSION " - AArch64 system emulator, qemu-system-aarch64 -M virt compatible\n"
 "\n"
 "Machine:\n"
-"  -M|-machine virt[,gic-version=2|3|host|max][,dumpdtb=FILE]\n"
-"                      board (only virt); dumpdtb writes the DTB to FILE and exits\n"
+"  -M|-machine virt[,gic-version=2|3|host|max][,iommu=smmuv2|none][,dumpdtb=FILE]\n"
+"                      board (only virt); dumpdtb writes the DTB to FILE and exits;\n"
+"                      iommu: the SMMUv2 (MMU-500) in front of the virtio devices\n"
+"                      (default smmuv2 when a -device is given)\n"
 "  -cpu cortex-a57|max CPU model (default cortex-a57)\n"
 "  -m SIZE[K|M|G|T]    RAM size, MiB without a suffix (default 128M)\n"
 "  -smp N              number of vCPUs, 1..8 (secondaries start through PSCI CPU_ON)\n"
 "  -hv none|xen[,dom0_mem=SIZE][,hypervisor-node=on|off]\n"
 "                      hypervisor: none (default) or the native Xen-like one (-hv help)\n"
+"Devices:\n"
+"  -drive file=FILE,if=none,format=raw,id=ID[,readonly=on]\n"
+"                      a host file as a raw disk, for -device virtio-blk-device,drive=ID\n"
+"  -device virtio-blk-device,drive=ID | virtio-rng-device | help\n"
+"                      virtio-mmio devices, in order at 0x0a000000 + n*0x200 (SPI 16+n)\n"
 "Boot:\n"
 "  -kernel FILE        AArch64 ELF, arm64 Image or raw binary, placed as QEMU does\n"
 "  -initrd FILE        initial ramdisk (Image/raw kernels)\n"
@@ -141,10 +148,14 @@ static int parse_machine(const char *arg, struct fl_options *o, char *err, size_
         } else if (!strcmp(tok, "dumpdtb")) {
             if (!eq || !*val) FAIL("-M %s: dumpdtb needs a file name", arg);
             o->dumpdtb = arg + (val - buf);   /* points into argv: stays valid */
+        } else if (!strcmp(tok, "iommu")) {
+            if (!strcmp(val, "smmuv2")) o->iommu = FL_IOMMU_SMMUV2;
+            else if (!strcmp(val, "none")) o->iommu = FL_IOMMU_NONE;
+            else FAIL("-M %s: iommu=%s: must be smmuv2 or none (faultline models an SMMUv2, not QEMU's smmuv3)", arg, val);
         } else if (!strcmp(tok, "virtualization") || !strcmp(tok, "secure")) {
             if (strcmp(val, "off")) FAIL("-M %s: %s=%s: not supported (EL2/EL3 are not emulated; only off)", arg, tok, val);
         } else {
-            FAIL("-M %s: unknown machine property '%s' (supported: gic-version, dumpdtb)", arg, tok);
+            FAIL("-M %s: unknown machine property '%s' (supported: gic-version, iommu, dumpdtb)", arg, tok);
         }
     }
     return 0;
@@ -173,6 +184,103 @@ static int parse_hv(const char *arg, struct fl_options *o, char *err, size_t err
             else if (!strcmp(val, "off")) o->hv_xen_node = false;
             else FAIL("-hv %s: hypervisor-node=%s: on or off", arg, val);
         } else FAIL("-hv %s: unknown option '%s' (dom0_mem, hypervisor-node)", arg, tok);
+    }
+    return 0;
+}
+
+static const char device_help[] =
+    "Available devices (virtio-mmio transports, behind the SMMU unless -M virt,iommu=none):\n"
+    "name \"virtio-blk-device\", bus virtio-bus, desc \"virtio block device\" (drive=ID of a -drive)\n"
+    "name \"virtio-rng-device\", bus virtio-bus, desc \"virtio entropy device\" (bytes from -seed)\n";
+
+/* -drive file=F,if=none,format=raw,id=ID[,readonly=on|off] */
+static int parse_drive(const char *arg, struct fl_options *o, char *err, size_t errlen)
+{
+    if (o->ndrives >= FL_MAX_DRIVES) FAIL("-drive %s: at most %d drives", arg, FL_MAX_DRIVES);
+    struct fl_drive *d = &o->drives[o->ndrives];
+    memset(d, 0, sizeof *d);
+    char buf[1200];
+    if (snprintf(buf, sizeof buf, "%s", arg) >= (int)sizeof buf) FAIL("-drive: argument too long");
+    bool if_none = false;
+    char *save, *tok;
+    for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        char *eq = strchr(tok, '=');
+        if (!eq) FAIL("-drive %s: '%s' is not a key=value property", arg, tok);
+        *eq = 0;
+        const char *val = eq + 1;
+        if (!strcmp(tok, "file")) {
+            if (!*val || strlen(val) >= sizeof d->file) FAIL("-drive %s: bad file name", arg);
+            strcpy(d->file, val);
+        } else if (!strcmp(tok, "id")) {
+            if (!*val || strlen(val) >= sizeof d->id) FAIL("-drive %s: id must be 1 to %zu characters", arg, sizeof d->id - 1);
+            strcpy(d->id, val);
+        } else if (!strcmp(tok, "if")) {
+            if (strcmp(val, "none")) FAIL("-drive %s: if=%s: only if=none (attach it with -device virtio-blk-device,drive=ID)", arg, val);
+            if_none = true;
+        } else if (!strcmp(tok, "format")) {
+            if (strcmp(val, "raw")) FAIL("-drive %s: format=%s: only format=raw is supported", arg, val);
+        } else if (!strcmp(tok, "readonly")) {
+            if (!strcmp(val, "on")) d->readonly = true;
+            else if (!strcmp(val, "off")) d->readonly = false;
+            else FAIL("-drive %s: readonly=%s: must be on or off", arg, val);
+        } else {
+            FAIL("-drive %s: unknown property '%s' (supported: file, if, format, id, readonly)", arg, tok);
+        }
+    }
+    if (!d->file[0]) FAIL("-drive %s: file= is required", arg);
+    if (!d->id[0]) FAIL("-drive %s: id= is required (the -device drive= property names it)", arg);
+    if (!if_none) FAIL("-drive %s: if=none is required (attach it with -device virtio-blk-device,drive=ID)", arg);
+    for (unsigned i = 0; i < o->ndrives; i++)
+        if (!strcmp(o->drives[i].id, d->id)) FAIL("-drive %s: duplicate id '%s'", arg, d->id);
+    o->ndrives++;
+    return 0;
+}
+
+/* -device virtio-blk-device,drive=ID | virtio-rng-device | help */
+static int parse_device(const char *arg, struct fl_options *o, char *err, size_t errlen)
+{
+    if (!strcmp(arg, "help") || !strcmp(arg, "?")) { o->action = FL_LIST; o->list_text = device_help; return 0; }
+    if (o->ndevices >= FL_MAX_DEVICES) FAIL("-device %s: at most %d virtio-mmio devices", arg, FL_MAX_DEVICES);
+    struct fl_device *d = &o->devices[o->ndevices];
+    memset(d, 0, sizeof *d);
+    d->drive = -1;
+    char buf[256];
+    if (snprintf(buf, sizeof buf, "%s", arg) >= (int)sizeof buf) FAIL("-device: argument too long");
+    char *save, *tok = strtok_r(buf, ",", &save);
+    if (!tok) FAIL("-device: device name missing (-device help lists them)");
+    if (!strncmp(tok, "driver=", 7)) tok += 7;
+    if (!strcmp(tok, "virtio-blk-device")) d->kind = FL_DEV_VIRTIO_BLK;
+    else if (!strcmp(tok, "virtio-rng-device")) d->kind = FL_DEV_VIRTIO_RNG;
+    else FAIL("-device %s: unknown device '%s' (supported: virtio-blk-device, virtio-rng-device)", arg, tok);
+    while ((tok = strtok_r(NULL, ",", &save))) {
+        char *eq = strchr(tok, '=');
+        if (eq) *eq = 0;
+        if (d->kind == FL_DEV_VIRTIO_BLK && !strcmp(tok, "drive") && eq) {
+            if (!eq[1] || strlen(eq + 1) >= sizeof d->drive_id) FAIL("-device %s: bad drive id", arg);
+            strcpy(d->drive_id, eq + 1);
+        } else {
+            FAIL("-device %s: unknown property '%s' (supported: %s)", arg, tok,
+                 d->kind == FL_DEV_VIRTIO_BLK ? "drive" : "none");
+        }
+    }
+    if (d->kind == FL_DEV_VIRTIO_BLK && !d->drive_id[0])
+        FAIL("-device %s: drive= is required (the id of a -drive ...,if=none)", arg);
+    o->ndevices++;
+    return 0;
+}
+
+/* After every option: connect each virtio-blk device to its -drive. */
+static int resolve_devices(struct fl_options *o, char *err, size_t errlen)
+{
+    for (unsigned i = 0; i < o->ndevices; i++) {
+        struct fl_device *d = &o->devices[i];
+        if (d->kind != FL_DEV_VIRTIO_BLK) continue;
+        for (unsigned k = 0; k < o->ndrives; k++)
+            if (!strcmp(o->drives[k].id, d->drive_id)) d->drive = (int)k;
+        if (d->drive < 0) FAIL("-device virtio-blk-device,drive=%s: no -drive with id=%s", d->drive_id, d->drive_id);
+        for (unsigned j = 0; j < i; j++)
+            if (o->devices[j].kind == FL_DEV_VIRTIO_BLK && o->devices[j].drive == d->drive)
+                FAIL("-device virtio-blk-device,drive=%s: drive already in use by another device", d->drive_id);
     }
     return 0;
 }
@@ -276,7 +384,7 @@ int fl_parse_args(int argc, char **argv, struct fl_options *o, char *err, size_t
         /* options with one argument */
         static const char *const with_arg[] = {
             "M", "machine", "cpu", "m", "smp", "kernel", "initrd", "append", "dtb", "serial",
-            "d", "D", "gdb", "icount-limit", "quantum", "seed", "rtc", "hv", NULL };
+            "d", "D", "gdb", "icount-limit", "quantum", "seed", "rtc", "hv", "drive", "device", NULL };
         int k;
         for (k = 0; with_arg[k]; k++) if (!strcmp(opt, with_arg[k])) break;
         if (!with_arg[k]) FAIL("%s: unknown option (see --help)", argv[i]);
@@ -323,8 +431,14 @@ int fl_parse_args(int argc, char **argv, struct fl_options *o, char *err, size_t
         } else if (!strcmp(opt, "hv")) {
             if (parse_hv(v, o, err, errlen) < 0) return -1;
             if (o->action == FL_LIST) return 0;
+        } else if (!strcmp(opt, "drive")) {
+            if (parse_drive(v, o, err, errlen) < 0) return -1;
+        } else if (!strcmp(opt, "device")) {
+            if (parse_device(v, o, err, errlen) < 0) return -1;
+            if (o->action == FL_LIST) return 0;
         }
     }
+    if (resolve_devices(o, err, errlen) < 0) return -1;
     if (!o->kernel && !o->dumpdtb) FAIL("-kernel: no kernel given (faultline has no firmware; see --help)");
     if (o->gdb_wait && !o->gdb) FAIL("-S: starting stopped needs a debugger: add -s or -gdb tcp::PORT");
     if (o->initrd && !o->kernel) FAIL("-initrd: needs -kernel");

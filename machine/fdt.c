@@ -42,7 +42,8 @@ static void prop_u32(struct fdt_build *b, int n, const char *name, uint32_t v)
 }
 static void prop_cells(struct fdt_build *b, int n, const char *name, const uint32_t *cells, int ncells)
 {
-    fdt32_t be[32];
+    fdt32_t be[64];                     /* the SMMU's 17 interrupts need 51 */
+    if (ncells > 64) { chk(b, -FDT_ERR_NOSPACE); return; }
     for (int i = 0; i < ncells; i++) be[i] = cpu_to_fdt32(cells[i]);
     prop(b, n, name, be, ncells * 4);
 }
@@ -89,6 +90,51 @@ static int primecell_node(struct fdt_build *b, const char *name, const char *com
     uint32_t irq[3] = { GIC_FDT_IRQ_TYPE_SPI, spi, GIC_FDT_IRQ_FLAGS_LEVEL_HI };
     prop_cells(b, n, "interrupts", irq, 3);
     return n;
+}
+
+/* The SMMU and the virtio-mmio transports the board has (machine/board_virtio.c): the
+ * arm,smmu binding (Documentation/devicetree/bindings/iommu/arm,smmu.yaml: one global interrupt,
+ * then one per context bank, #iommu-cells = 1 = the stream ID) and QEMU's virtio_mmio nodes
+ * (dma-coherent, reg 0x200) with `iommus = <&smmu n>` for transport n. Interrupts are
+ * level-high (the transports and the SMMU drive level lines; QEMU's virtio nodes say edge). */
+static void dma_master_nodes(struct fdt_build *b, const struct virt_fdt_config *cfg, uint32_t smmu_phandle)
+{
+    for (int n = (int)cfg->nvirtio - 1; n >= 0; n--) {
+        char name[40];
+        uint64_t base = VIRT_VIRTIO_MMIO + 0x200ull * (unsigned)n;
+        snprintf(name, sizeof name, "virtio_mmio@%llx", (unsigned long long)base);
+        int v = node(b, 0, name);
+        prop(b, v, "dma-coherent", NULL, 0);
+        uint32_t irq[3] = { GIC_FDT_IRQ_TYPE_SPI, VIRT_SPI_VIRTIO + (uint32_t)n, GIC_FDT_IRQ_FLAGS_LEVEL_HI };
+        prop_cells(b, v, "interrupts", irq, 3);
+        uint64_t reg[2] = { base, 0x200 };
+        prop_reg2(b, v, reg, 1);
+        prop_str(b, v, "compatible", "virtio,mmio");
+        if (cfg->has_smmu) {
+            uint32_t io[2] = { smmu_phandle, (uint32_t)n };
+            prop_cells(b, v, "iommus", io, 2);
+        }
+    }
+    if (!cfg->has_smmu) return;
+    char name[40];
+    snprintf(name, sizeof name, "iommu@%llx", (unsigned long long)VIRT_SMMU);
+    int s = node(b, 0, name);
+    static const char compat[] = "arm,mmu-500\0arm,smmu-v2";
+    prop(b, s, "compatible", compat, sizeof compat);
+    uint64_t reg[2] = { VIRT_SMMU, cfg->smmu_size };
+    prop_reg2(b, s, reg, 1);
+    prop_u32(b, s, "#global-interrupts", 1);
+    uint32_t irqs[3 * 17];
+    unsigned nirq = 1 + (cfg->smmu_ncb < 16 ? cfg->smmu_ncb : 16);
+    for (unsigned i = 0; i < nirq; i++) {
+        irqs[3 * i] = GIC_FDT_IRQ_TYPE_SPI;
+        irqs[3 * i + 1] = VIRT_SPI_SMMU + i;
+        irqs[3 * i + 2] = GIC_FDT_IRQ_FLAGS_LEVEL_HI;
+    }
+    prop_cells(b, s, "interrupts", irqs, 3 * (int)nirq);
+    prop_u32(b, s, "#iommu-cells", 1);
+    prop(b, s, "dma-coherent", NULL, 0);
+    prop_u32(b, s, "phandle", smmu_phandle);
 }
 
 static void memory_node(struct fdt_build *b, const struct virt_fdt_config *cfg)
@@ -234,6 +280,8 @@ int virt_fdt_build(const struct virt_fdt_config *cfg, void **blob, size_t *size,
     prop_u32(&b, psci, "cpu_off", 0x84000002);
     prop_u32(&b, psci, "cpu_on", 0xc4000003);
     prop_u32(&b, psci, "migrate", 0xc4000005);
+
+    if (cfg->nvirtio) dma_master_nodes(&b, cfg, gic_phandle + 1);
 
     prop_u32(&b, 0, "interrupt-parent", gic_phandle);
     return finish(&b, blob, size, "dtb", err, errlen);

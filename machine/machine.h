@@ -26,6 +26,8 @@
 #define VIRT_SPI_UART       1
 #define VIRT_SPI_RTC        2
 #define VIRT_SPI_VIRTIO     16
+#define VIRT_SPI_SMMU       74      /* SMMU global fault; context bank n at 75 + n (QEMU's
+                                       SMMUv3 uses 74..77; faultline's SMMUv2 74..90) */
 /* PPIs (INTIDs) */
 #define VIRT_PPI_HYP_TIMER  26
 #define VIRT_PPI_VIRT_TIMER 27
@@ -177,6 +179,11 @@ struct virt_fdt_config {
     uint64_t initrd_start, initrd_size;
     uint64_t seed;                     /* kaslr-seed / rng-seed derive from this, never the host */
     bool has_pl031;
+    /* DMA masters (machine/board_virtio.c; all zero = none, the tree is unchanged) */
+    unsigned nvirtio;                  /* virtio-mmio transports 0..nvirtio-1 (stream ID = n) */
+    bool has_smmu;                     /* iommu@9050000 and `iommus` on the transports */
+    uint64_t smmu_size;                /* smmu_region_size() */
+    unsigned smmu_ncb;                 /* context banks: one interrupt each after the global one */
 };
 /* Build the board's tree (QEMU 7.2 virt layout). *blob is malloc'ed and packed. */
 int virt_fdt_build(const struct virt_fdt_config *cfg, void **blob, size_t *size, char *err, size_t errlen);
@@ -199,6 +206,15 @@ bool psci_smccc(void *psci, struct cpu *c, bool is_hvc, uint16_t imm);
 enum psci_request psci_take_request(struct psci *p);
 
 /* ---- command line (machine/cmdline.c): qemu-system-aarch64 spellings + faultline's own ---- */
+/* -drive file=F,if=none,format=raw,id=ID and -device virtio-blk-device,drive=ID /
+ * -device virtio-rng-device: device n (command-line order) is virtio-mmio transport n
+ * (VIRT_VIRTIO_MMIO + n × 0x200, SPI 16 + n, SMMU stream ID n). */
+#define FL_MAX_DRIVES  8
+#define FL_MAX_DEVICES 32
+enum fl_iommu { FL_IOMMU_DEFAULT = 0, FL_IOMMU_NONE, FL_IOMMU_SMMUV2 };
+enum fl_device_kind { FL_DEV_VIRTIO_BLK = 1, FL_DEV_VIRTIO_RNG };
+struct fl_drive { char id[32]; char file[1024]; bool readonly; };
+struct fl_device { enum fl_device_kind kind; int drive; /* index in drives[] (virtio-blk) */ char drive_id[32]; };
 enum fl_action { FL_RUN = 0, FL_HELP, FL_VERSION, FL_LIST /* -d help, -cpu help, -M help */ };
 struct fl_options {
     enum fl_action action;
@@ -219,6 +235,11 @@ struct fl_options {
     enum { FL_HV_NONE = 0, FL_HV_XEN } hv;  /* -hv: the bare machine or the native hypervisor */
     uint64_t hv_dom0_mem;                /* -hv xen,dom0_mem=: 0 = default */
     bool hv_xen_node;                    /* -hv xen,hypervisor-node=on */
+    struct fl_drive drives[FL_MAX_DRIVES];     /* -drive */
+    unsigned ndrives;
+    struct fl_device devices[FL_MAX_DEVICES];  /* -device */
+    unsigned ndevices;
+    enum fl_iommu iommu;                 /* -M virt,iommu=smmuv2|none; default: smmuv2 with devices */
 };
 /* 0 ok; -1 with err = "what: why" (print as "faultline: <err>", exit 1). */
 int fl_parse_args(int argc, char **argv, struct fl_options *o, char *err, size_t errlen);

@@ -3,8 +3,9 @@
 #
 # Downloads Debian's unsigned arm64 kernel package (an uncompressed arm64 Image) and
 # busybox-static:arm64 with apt (apt verifies them against the signed archive indexes), extracts
-# them, and builds a gzip'd cpio initramfs with busybox, tools/guest/init and the boot-test
-# script. The result is cached in CACHE_DIR (default guest-cache/, git-ignored); re-running with
+# them, and builds a gzip'd cpio initramfs with busybox, tools/guest/init, the boot-test and
+# dma-test scripts and the virtio modules of the same kernel package (GUEST_MODULES below, with
+# a modules.dep; /init loads them when the command line says faultline.modules=a,b,c). The result is cached in CACHE_DIR (default guest-cache/, git-ignored); re-running with
 # a complete cache does nothing. Needs root for `dpkg --add-architecture arm64` the first time.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
@@ -15,12 +16,16 @@ KERNEL_PKG=${FAULTLINE_KERNEL_PKG:-$KERNEL_PKG}
 say() { echo "fetch-guest: $*" >&2; }
 die() { echo "faultline: fetch-guest: $*" >&2; exit 1; }
 
-stamp="$cache/.complete-$KERNEL_PKG"
+# Bump INITRAMFS_REV when the initramfs contents change: an older cache is then rebuilt.
+INITRAMFS_REV=2
+# Modules the initramfs carries (virtio, virtio_ring, rng-core and arm_smmu are built in).
+GUEST_MODULES="kernel/drivers/virtio/virtio_mmio.ko kernel/drivers/block/virtio_blk.ko kernel/drivers/char/hw_random/virtio-rng.ko"
+stamp="$cache/.complete-$KERNEL_PKG-r$INITRAMFS_REV"
 if [ -f "$stamp" ] && [ -f "$cache/Image" ] && [ -f "$cache/initramfs.cpio.gz" ]; then
     say "guest cached in $cache ($KERNEL_PKG)"
     exit 0
 fi
-for t in apt-get dpkg-deb cpio gzip; do command -v $t >/dev/null || die "$t not found (apt-get install apt dpkg cpio gzip)"; done
+for t in apt-get dpkg-deb cpio gzip strings; do command -v $t >/dev/null || die "$t not found (apt-get install apt dpkg cpio gzip)"; done
 
 if ! dpkg --print-foreign-architectures | grep -qx arm64; then
     [ "$(id -u)" = 0 ] || die "the arm64 architecture is not enabled; run as root: dpkg --add-architecture arm64 && apt-get update"
@@ -54,11 +59,23 @@ mkdir -p "$root/bin" "$root/sbin" "$root/etc/faultline" "$root/lib/modules" "$ro
 cp "$work/bb/bin/busybox" "$root/bin/busybox"
 cp "$here/guest/init" "$root/init"
 cp "$here/guest/boot-test" "$root/etc/faultline/boot-test"
-chmod 755 "$root/init" "$root/etc/faultline/boot-test" "$root/bin/busybox"
+cp "$here/guest/dma-test" "$root/etc/faultline/dma-test"
+chmod 755 "$root/init" "$root/etc/faultline/boot-test" "$root/etc/faultline/dma-test" "$root/bin/busybox"
 ln -s busybox "$root/bin/sh"
-# Room for kernel modules (virtio, ...) from the same kernel package, added by later work.
+# The virtio modules from the same kernel package, and a modules.dep for busybox modprobe
+# (their `depends=` are empty: virtio and virtio_ring are built in).
 kver=$(basename "$img" | sed 's/^vmlinuz-//')
 mkdir -p "$root/lib/modules/$kver"
+: > "$root/lib/modules/$kver/modules.dep"
+for m in $GUEST_MODULES; do
+    src="$work/k/lib/modules/$kver/$m"
+    [ -f "$src" ] || die "$m is not in $KERNEL_PKG"
+    dep=$(strings "$src" 2>/dev/null | sed -n 's/^depends=//p' | head -1)
+    [ -z "$dep" ] || die "$m depends on '$dep': add it to GUEST_MODULES"
+    mkdir -p "$root/lib/modules/$kver/$(dirname "$m")"
+    cp "$src" "$root/lib/modules/$kver/$m"
+    echo "$m:" >> "$root/lib/modules/$kver/modules.dep"
+done
 (cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --reproducible -R 0:0 2>/dev/null | gzip -9n) > "$work/initramfs.cpio.gz"
 
 cp "$img" "$cache/Image"

@@ -39,6 +39,11 @@ if [ "${LINUX_DETERMINISM:-1}" = 1 ] && [ "$EMU" = ./faultline ]; then
     fi
     rm -rf "$d"
 fi
+# DMA through the SMMU: virtio-blk + virtio-rng with Linux's arm-smmu driver (tests/linux/virtio-test.sh).
+if [ "$EMU" = ./faultline ]; then
+    vout=$(sh tests/linux/virtio-test.sh "$EMU"); echo "$vout"
+    pass=$((pass + $(echo "$vout" | grep -c '^PASS: '))); fail=$((fail + $(echo "$vout" | grep -c '^FAIL: ')))
+fi
 # The run command's interactive shell (tools/run-debian.sh = make run), typed at through tmux.
 if sh tests/linux/interactive-test.sh "$EMU"; then pass=$((pass + 1)); else fail=$((fail + 1)); fi
 echo "linux: $pass passed, $fail failed ($EMU)"

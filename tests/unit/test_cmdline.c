@@ -109,7 +109,7 @@ static void test_errors(void **st)
     expect_err(PARSE("-kernel", "k", "-cpu", "cortex-a8"), "-cpu cortex-a8: unknown CPU model");
     expect_err(PARSE("-kernel", "k", "-M", "sbsa-ref"), "unsupported machine type");
     expect_err(PARSE("-kernel", "k", "-M", "virt,gic-version=4"), "gic-version=4");
-    expect_err(PARSE("-kernel", "k", "-M", "virt,iommu=smmuv3"), "unknown machine property 'iommu'");
+    expect_err(PARSE("-kernel", "k", "-M", "virt,iommu=smmuv3"), "iommu=smmuv3: must be smmuv2 or none");
     expect_err(PARSE("-kernel", "k", "-d", "in_asm,foo"), "unknown log item 'foo' (valid: in_asm, int, mmu, guest_errors)");
     expect_err(PARSE("-kernel", "k", "-S"), "needs a debugger");
     expect_err(PARSE("-kernel", "k", "-rtc", "base=yesterday"), "base must be");
@@ -144,12 +144,55 @@ static void test_hv(void **st)
     expect_err(PARSE("-kernel", "k", "-hv", "none,dom0_mem=1G"), "-hv none takes no options");
 }
 
+/* -drive / -device in QEMU's spelling; -M virt,iommu= */
+static void test_devices(void **st)
+{
+    assert_int_equal(PARSE("-kernel", "k", "-device", "virtio-rng-device",
+                           "-device", "virtio-blk-device,drive=d0",
+                           "-drive", "file=disk.img,if=none,format=raw,id=d0"), 0);
+    assert_int_equal(o.ndrives, 1);
+    assert_string_equal(o.drives[0].file, "disk.img");
+    assert_string_equal(o.drives[0].id, "d0");
+    assert_false(o.drives[0].readonly);
+    assert_int_equal(o.ndevices, 2);
+    assert_int_equal(o.devices[0].kind, FL_DEV_VIRTIO_RNG);
+    assert_int_equal(o.devices[1].kind, FL_DEV_VIRTIO_BLK);
+    assert_int_equal(o.devices[1].drive, 0);
+    assert_int_equal(o.iommu, FL_IOMMU_DEFAULT);
+    assert_int_equal(PARSE("-kernel", "k", "-M", "virt,iommu=none"), 0);
+    assert_int_equal(o.iommu, FL_IOMMU_NONE);
+    assert_int_equal(o.ndevices, 0);
+    assert_int_equal(PARSE("-kernel", "k", "-M", "virt,iommu=smmuv2", "-drive", "file=a,if=none,id=x,readonly=on"), 0);
+    assert_int_equal(o.iommu, FL_IOMMU_SMMUV2);
+    assert_true(o.drives[0].readonly);
+    assert_int_equal(PARSE("-device", "help"), 0);
+    assert_int_equal(o.action, FL_LIST);
+    assert_non_null(strstr(o.list_text, "virtio-blk-device"));
+
+    expect_err(PARSE("-kernel", "k", "-device", "e1000"), "-device e1000: unknown device 'e1000'");
+    expect_err(PARSE("-kernel", "k", "-device", "virtio-rng-device,rng=r0"), "unknown property 'rng'");
+    expect_err(PARSE("-kernel", "k", "-device", "virtio-blk-device,drive=d0,bus=x", "-drive", "file=f,if=none,id=d0"),
+               "unknown property 'bus'");
+    expect_err(PARSE("-kernel", "k", "-device", "virtio-blk-device"), "drive= is required");
+    expect_err(PARSE("-kernel", "k", "-device", "virtio-blk-device,drive=d9"), "no -drive with id=d9");
+    expect_err(PARSE("-kernel", "k", "-drive", "file=f,if=none,id=d0", "-device", "virtio-blk-device,drive=d0",
+                     "-device", "virtio-blk-device,drive=d0"), "already in use");
+    expect_err(PARSE("-kernel", "k", "-drive", "file=f,id=d0"), "if=none is required");
+    expect_err(PARSE("-kernel", "k", "-drive", "file=f,if=ide,id=d0"), "if=ide: only if=none");
+    expect_err(PARSE("-kernel", "k", "-drive", "file=f,if=none,id=d0,format=qcow2"), "format=qcow2");
+    expect_err(PARSE("-kernel", "k", "-drive", "file=f,if=none"), "id= is required");
+    expect_err(PARSE("-kernel", "k", "-drive", "if=none,id=a"), "file= is required");
+    expect_err(PARSE("-kernel", "k", "-drive", "file=f,if=none,id=a,cache=none"), "unknown property 'cache'");
+    expect_err(PARSE("-kernel", "k", "-drive", "file=f,if=none,id=a", "-drive", "file=g,if=none,id=a"), "duplicate id");
+}
+
 int main(void)
 {
     const struct CMUnitTest t[] = {
         cmocka_unit_test(test_typical_line), cmocka_unit_test(test_defaults_and_spellings),
         cmocka_unit_test(test_sizes), cmocka_unit_test(test_errors), cmocka_unit_test(test_gdb_rtc),
         cmocka_unit_test(test_hv),
+        cmocka_unit_test(test_devices),
     };
     return cmocka_run_group_tests(t, NULL, NULL);
 }

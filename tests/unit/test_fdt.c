@@ -144,12 +144,67 @@ static void test_malformed_dtb(void **st)
     free(f);
 }
 
+/* The SMMU and virtio-mmio nodes (only when the board has devices) */
+static void test_smmu_virtio_nodes(void **st)
+{
+    struct virt_fdt_config c = cfg(2, 1);
+    void *f = build(&c);
+    assert_true(fdt_path_offset(f, "/iommu@9050000") < 0);       /* none without devices */
+    assert_true(fdt_path_offset(f, "/virtio_mmio@a000000") < 0);
+    free(f);
+    c.nvirtio = 2; c.has_smmu = true; c.smmu_size = 0x20000; c.smmu_ncb = 16;
+    f = build(&c);
+    int s = fdt_path_offset(f, "/iommu@9050000");
+    assert_true(s >= 0);
+    assert_int_equal(fdt_node_check_compatible(f, s, "arm,mmu-500"), 0);
+    assert_int_equal(fdt_node_check_compatible(f, s, "arm,smmu-v2"), 0);
+    int len;
+    const fdt32_t *p = fdt_getprop(f, s, "#global-interrupts", &len);
+    assert_non_null(p);
+    assert_int_equal(fdt32_to_cpu(*p), 1);
+    p = fdt_getprop(f, s, "interrupts", &len);
+    assert_int_equal(len, 17 * 12);                            /* global + 16 context banks */
+    assert_int_equal(fdt32_to_cpu(p[1]), VIRT_SPI_SMMU);
+    assert_int_equal(fdt32_to_cpu(p[3 * 16 + 1]), VIRT_SPI_SMMU + 16);
+    p = fdt_getprop(f, s, "reg", &len);
+    assert_int_equal(len, 16);
+    assert_int_equal(fdt32_to_cpu(p[1]), VIRT_SMMU);
+    assert_int_equal(fdt32_to_cpu(p[3]), 0x20000);
+    p = fdt_getprop(f, s, "#iommu-cells", &len);
+    assert_int_equal(fdt32_to_cpu(*p), 1);
+    uint32_t ph = fdt_get_phandle(f, s);
+    assert_true(ph != 0);
+    for (unsigned n = 0; n < 2; n++) {
+        char path[40];
+        snprintf(path, sizeof path, "/virtio_mmio@%x", 0xa000000 + 0x200 * n);
+        int v = fdt_path_offset(f, path);
+        assert_true(v >= 0);
+        assert_int_equal(fdt_node_check_compatible(f, v, "virtio,mmio"), 0);
+        assert_non_null(fdt_getprop(f, v, "dma-coherent", NULL));
+        p = fdt_getprop(f, v, "iommus", &len);
+        assert_int_equal(len, 8);
+        assert_int_equal(fdt32_to_cpu(p[0]), ph);
+        assert_int_equal(fdt32_to_cpu(p[1]), n);                 /* stream ID = transport index */
+        p = fdt_getprop(f, v, "interrupts", &len);
+        assert_int_equal(fdt32_to_cpu(p[1]), VIRT_SPI_VIRTIO + n);
+    }
+    /* transport 0 comes first in the tree (Linux probes in tree order: vda = the first -device) */
+    assert_true(fdt_path_offset(f, "/virtio_mmio@a000000") < fdt_path_offset(f, "/virtio_mmio@a000200"));
+    free(f);
+    /* iommu=none: transports without iommus, no SMMU node */
+    c.has_smmu = false;
+    f = build(&c);
+    assert_true(fdt_path_offset(f, "/iommu@9050000") < 0);
+    assert_null(fdt_getprop(f, fdt_path_offset(f, "/virtio_mmio@a000000"), "iommus", NULL));
+    free(f);
+}
+
 int main(void)
 {
     const struct CMUnitTest t[] = {
         cmocka_unit_test(test_chosen_stdout), cmocka_unit_test(test_memory_and_psci),
         cmocka_unit_test(test_gic_versions), cmocka_unit_test(test_dumpdtb_roundtrip),
-        cmocka_unit_test(test_malformed_dtb),
+        cmocka_unit_test(test_malformed_dtb), cmocka_unit_test(test_smmu_virtio_nodes),
     };
     return cmocka_run_group_tests(t, NULL, NULL);
 }

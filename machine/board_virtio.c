@@ -1,0 +1,128 @@
+/* machine/board_virtio.c — the board's DMA masters: the virtio-mmio transports of -device and
+ * the SMMUv2 (MMU-500) in front of them. With no -device nothing is created and the board and
+ * its device tree are exactly as without this file.
+ *
+ * Wiring (documented in docs/virtio.md):
+ *   device n (command-line order) = transport n at VIRT_VIRTIO_MMIO + n × 0x200, SPI 16 + n
+ *   (level), SMMU stream ID n;
+ *   SMMU at VIRT_SMMU, smmu_region_size() bytes (0x20000), global fault interrupt SPI 74,
+ *   context bank k at SPI 75 + k (16 banks: SPIs 75..90), all level-high;
+ *   -M virt,iommu=none: no SMMU, the transports' DMA addresses are PAs.
+ * Device work runs in the QueueNotify write and is charged to the vCPU that wrote it. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "machine/board.h"
+#include "machine/virtio.h"
+#include "gic/gic.h"
+
+struct board_virtio {
+    struct board *b;
+    struct smmu *smmu;
+    struct irq_line smmu_irq[1 + 16];
+    unsigned nt;
+    struct virtio_mmio *t[FL_MAX_DEVICES];
+    struct virtio_blk *blk[FL_MAX_DEVICES];
+    struct virtio_rng *rng[FL_MAX_DEVICES];
+};
+
+static void smmu_line(void *opaque, bool level) { irq_line_set(opaque, level); }
+static void smmu_log(void *opaque, const char *msg) { mlog_guest_error("%s", msg); }
+static void bv_irq_set(void *opaque, unsigned intid, bool level)
+{
+    struct board *b = opaque;
+    gic_set_spi(b->gic, intid, level);
+}
+/* Virtual time of the device work: the vCPU that wrote QueueNotify pays it. */
+static void bv_charge(void *opaque, uint64_t cycles)
+{
+    struct board *b = opaque;
+    unsigned i = gic_current_cpu(b->gic);
+    if (i < b->ncpus && b->cpus[i]) cpu_add_cycles(b->cpus[i], cycles);
+}
+
+int board_virtio_create(struct board *b, char *err, size_t errlen)
+{
+    const struct fl_options *o = b->o;
+    if (!o->ndevices) return 0;
+    struct board_virtio *v = calloc(1, sizeof *v);
+    if (!v) { snprintf(err, errlen, "board: out of memory"); return -1; }
+    b->virtio = v;
+    v->b = b;
+    if (o->iommu != FL_IOMMU_NONE) {
+        struct smmu_config cfg;
+        smmu_default_config(&cfg);
+        v->smmu = smmu_new(b->bus, &cfg);
+        if (!v->smmu || smmu_map(v->smmu, b->bus, mk_pa(VIRT_SMMU)) < 0) {
+            snprintf(err, errlen, "board: cannot create the SMMU");
+            return -1;
+        }
+        smmu_set_log(v->smmu, smmu_log, NULL);
+        for (unsigned i = 0; i <= cfg.num_cb && i < 17; i++) {
+            v->smmu_irq[i] = (struct irq_line){ bv_irq_set, b, 32 + VIRT_SPI_SMMU + i };
+            smmu_set_irq(v->smmu, i, smmu_line, &v->smmu_irq[i]);
+        }
+    }
+    for (unsigned n = 0; n < o->ndevices; n++) {
+        const struct fl_device *d = &o->devices[n];
+        const struct virtio_device_ops *ops;
+        void *dev;
+        if (d->kind == FL_DEV_VIRTIO_BLK) {
+            const struct fl_drive *dr = &o->drives[d->drive];
+            char e2[FL_ERRLEN];
+            v->blk[n] = virtio_blk_new(dr->file, dr->id, dr->readonly, e2, sizeof e2);
+            if (!v->blk[n]) { snprintf(err, errlen, "-drive id=%s: %s", dr->id, e2); return -1; }
+            ops = &virtio_blk_ops;
+            dev = v->blk[n];
+        } else {
+            v->rng[n] = virtio_rng_new(o->seed);
+            ops = &virtio_rng_ops;
+            dev = v->rng[n];
+        }
+        struct irq_line irq = { bv_irq_set, b, 32 + VIRT_SPI_VIRTIO + n };
+        v->t[n] = virtio_mmio_new(ops, dev, b->bus, v->smmu, n, irq);
+        if (!v->t[n] || !dev) { snprintf(err, errlen, "board: out of memory"); return -1; }
+        v->t[n]->charge = bv_charge;
+        v->t[n]->charge_opaque = b;
+        bus_map_mmio(b->bus, "virtio-mmio", mk_pa(VIRT_VIRTIO_MMIO + n * VIRTIO_MMIO_SIZE), VIRTIO_MMIO_SIZE,
+                     &virtio_mmio_ops, v->t[n]);
+        v->nt = n + 1;
+    }
+    return 0;
+}
+
+void board_virtio_reset(struct board *b)
+{
+    struct board_virtio *v = b->virtio;
+    if (!v) return;
+    if (v->smmu) smmu_reset(v->smmu);
+    for (unsigned n = 0; n < v->nt; n++) virtio_mmio_reset(v->t[n]);
+}
+
+void board_virtio_fdt(const struct board *b, struct virt_fdt_config *fc)
+{
+    const struct board_virtio *v = b->virtio;
+    if (!v) return;
+    fc->nvirtio = v->nt;
+    if (v->smmu) {
+        struct smmu_config cfg;
+        smmu_default_config(&cfg);
+        fc->has_smmu = true;
+        fc->smmu_size = smmu_region_size(v->smmu);
+        fc->smmu_ncb = cfg.num_cb;
+    }
+}
+
+void board_virtio_free(struct board *b)
+{
+    struct board_virtio *v = b->virtio;
+    if (!v) return;
+    for (unsigned n = 0; n < FL_MAX_DEVICES; n++) {
+        if (v->t[n]) virtio_mmio_free(v->t[n]);
+        if (v->blk[n]) virtio_blk_free(v->blk[n]);
+        if (v->rng[n]) virtio_rng_free(v->rng[n]);
+    }
+    if (v->smmu) smmu_free(v->smmu);
+    free(v);
+    b->virtio = NULL;
+}
