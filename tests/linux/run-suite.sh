@@ -46,5 +46,8 @@ if [ "$EMU" = ./faultline ]; then
 fi
 # The run command's interactive shell (tools/run-debian.sh = make run), typed at through tmux.
 if sh tests/linux/interactive-test.sh "$EMU"; then pass=$((pass + 1)); else fail=$((fail + 1)); fi
+if [ "$EMU" = ./faultline ]; then
+    if sh tests/linux/interactive-test.sh "$EMU" -M virt,gic-version=3 -hv xen; then pass=$((pass + 1)); else fail=$((fail + 1)); fi
+fi
 echo "linux: $pass passed, $fail failed ($EMU)"
 [ "$fail" = 0 ]
