@@ -32,10 +32,9 @@ command -v "$QEMU" >/dev/null 2>&1 || na "$QEMU not installed (apt-get install q
 if [ ! -f "$CACHE/Image" ] || [ ! -f "$CACHE/initramfs.cpio.gz" ]; then
     sh tools/fetch-guest.sh "$CACHE" >/dev/null 2>&1 || na "the guest could not be fetched (tools/fetch-guest.sh)"
 fi
-sh tools/fetch-xen.sh "$CACHE" >/dev/null 2>"$CACHE/.fetch-xen.err" \
-    || na "Xen could not be fetched ($(grep 'fetch-xen' "$CACHE/.fetch-xen.err" | tail -1 | sed 's/^faultline: fetch-xen: //'))"
-
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+sh tools/fetch-xen.sh "$CACHE" >/dev/null 2>"$tmp/fetch.err" \
+    || na "Xen could not be fetched ($(grep 'fetch-xen' "$tmp/fetch.err" | tail -1 | sed 's/^faultline: fetch-xen: //'))"
 log=$tmp/console; mkfifo "$tmp/fifo"
 t0=$(date +%s.%N)
 timeout -k 10 "$TMO" "$QEMU" -M "virt,virtualization=on,gic-version=$GIC" -cpu cortex-a57 -m 1G -smp "$SMP" -nographic -no-reboot \
