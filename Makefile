@@ -62,7 +62,19 @@ $(B)/tests/unit/%: tests/unit/%.c $(LIB)
 # the FP differential unit test loads Unicorn with dlopen (see the test)
 $(B)/tests/unit/test_fp_unicorn: LDLIBS += -ldl
 
-unit: $(UNIT_BINS)
+unit: $(UNIT_BINS) $(B)/tests/scenarios/trace-facts
+
+# The scenarios' trace reader (tests/scenarios/): built with the unit tests.
+$(B)/tests/scenarios/trace-facts: tests/scenarios/trace-facts.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDOPT) -o $@ $< $(LIB) $(LDLIBS)
+
+# The seed scenarios (tests/scenarios/README.md): bare-metal guests under each MMIO policy,
+# facts read back from the trace stream and asserted; prints a table.
+.PHONY: scenarios
+scenarios:
+	@$(MAKE) -s faultline guests $(B)/tests/scenarios/trace-facts
+	@sh tests/scenarios/run-suite.sh
 
 guests:
 	@$(MAKE) -s -C tests/guest CROSS=$(CROSS)

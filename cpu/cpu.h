@@ -234,5 +234,9 @@ void cpu_disas_log(void *f /* FILE* */, uint64_t pc, uint32_t insn);
 /* Logging (-d): bit flags set by the machine. */
 enum { CPU_LOG_IN_ASM = 1, CPU_LOG_INT = 2, CPU_LOG_MMU = 4, CPU_LOG_GUEST_ERRORS = 8 };
 void cpu_set_log(struct cpu *c, unsigned mask, void *logfile /* FILE* */);
+/* Trace stream (machine/trace.h): EXC-TAKEN / EXC-RETURN records for EL1 exception entry and
+ * ERET. NULL (the default) costs one predictable branch per exception. */
+struct tracer;
+void cpu_set_tracer(struct cpu *c, struct tracer *tr);
 
 #endif

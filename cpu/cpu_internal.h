@@ -167,6 +167,7 @@ struct cpu {
     struct cpu_stats stats;
     unsigned log_mask;
     FILE *logf;
+    struct tracer *tr;             /* trace stream (exception taken/returned), NULL: off */
     struct dinsn scratch;          /* for executing an instruction outside a decoded page */
     /* debugger */
     bool single_step;

@@ -2,6 +2,7 @@
  * D1.11 "Exception return"). EL2/EL3 are native: what would be taken there is handed to the
  * hooks in cpu_hooks instead of being interpreted. */
 #include "cpu/cpu_internal.h"
+#include "machine/trace.h"
 
 void cpu_itlb_flush(struct cpu *c);
 
@@ -25,8 +26,20 @@ void cpu_set_el_sp(struct cpu *c, unsigned el, unsigned spsel)
     c->tlb = &c->tlb_el[el ? 1 : 0];
 }
 
+/* Out of line: the hot path only tests c->tr (TRACE_ON). */
+static void __attribute__((noinline, cold)) trace_taken(struct cpu *c, uint64_t ret, unsigned vect_off)
+{
+    struct trace_ts ts = { .cycle = cpu_cycles(c), .icount = cpu_icount(c), .vcpu = cpu_index(c) };
+    unsigned type = (vect_off >> 7) & 3;         /* 0x000 sync, 0x080 IRQ, 0x100 FIQ, 0x180 SError */
+    uint64_t esr = type == TRACE_EXC_SYNC || type == TRACE_EXC_SERROR ? c->sr[SR_ESR_EL1] : 0;
+    trace_emit_exc_taken(c->tr, &ts, &(struct trace_exc_taken){ .from_el = (uint8_t)c->el, .to_el = 1,
+        .type = (uint8_t)type, .ec = (uint8_t)(type == TRACE_EXC_SYNC ? esr >> 26 : 0), .esr = esr,
+        .elr = ret, .far = type == TRACE_EXC_SYNC ? c->sr[SR_FAR_EL1] : 0 });
+}
+
 static void take_exception(struct cpu *c, uint64_t preferred_return, unsigned vect_off)
 {
+    if (TRACE_ON(c->tr)) trace_taken(c, preferred_return, vect_off);
     unsigned from_el = c->el;
     c->sr[SR_SPSR_EL1] = cpu_pack_pstate(c);
     c->sr[SR_ELR_EL1] = preferred_return;
@@ -159,6 +172,11 @@ void cpu_eret(struct cpu *c, uint64_t spsr, uint64_t elr)
     c->uao = cpu_has_feature(c, FEAT_UAO) && ((spsr >> 23) & 1);
     c->ss = false;
     c->il = (spsr >> 20) & 1;
+    if (TRACE_ON(c->tr)) {
+        struct trace_ts ts = { .cycle = cpu_cycles(c), .icount = cpu_icount(c), .vcpu = cpu_index(c) };
+        trace_emit_exc_return(c->tr, &ts, &(struct trace_exc_return){ .from_el = (uint8_t)c->el,
+            .to_el = (uint8_t)target_el, .elr = elr, .spsr = spsr });
+    }
     cpu_set_el_sp(c, target_el, m & 1);
     c->pc = elr;
     c->excl_valid = false;

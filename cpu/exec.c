@@ -415,6 +415,7 @@ const struct cpu_stats *cpu_get_stats(const struct cpu *c) { return &c->stats; }
 void cpu_set_halted(struct cpu *c, bool h) { c->halted = h; if (h) c->wfi = false; }
 bool cpu_is_halted(const struct cpu *c) { return c->halted; }
 void cpu_set_log(struct cpu *c, unsigned mask, void *f) { c->log_mask = mask; c->logf = f; }
+void cpu_set_tracer(struct cpu *c, struct tracer *tr) { c->tr = tr; }
 
 void cpu_set_irq_line(struct cpu *c, enum cpu_irq_line line, bool level)
 {

@@ -78,6 +78,7 @@ enum p2m_reason {
     P2M_REASON_BOOT = 0,         /* domain construction (RAM, eager MMIO) */
     P2M_REASON_FAULT,            /* stage-2 fault handler (lazy MMIO) */
     P2M_REASON_HYPERCALL,        /* XENMEM_add_to_physmap*, remove_from_physmap, ... */
+    P2M_REASON_DOMCTL,           /* XEN_DOMCTL_memory_mapping (the toolstack's iomem=) */
 };
 enum p2m_op { P2M_OP_MAP = 0, P2M_OP_UNMAP };
 
@@ -160,6 +161,32 @@ bool p2m_lookup(const struct p2m *p2m, ipa_t ipa, pa_t *pa, enum p2m_type *type)
 struct gic;
 struct cpu;
 struct cpu_s2_abort;
+struct tracer;
+
+/* How the hardware domain's device memory gets into its stage 2 (seeds 000/001,
+ * xen-arm.md §1.3 and §3.4). */
+enum hv_mmio_policy {
+    HV_MMIO_EAGER = 0,           /* every host-DT device region mapped at boot (Xen, DT boot) */
+    HV_MMIO_LAZY,                /* nothing at boot; a data abort (translation fault) at a
+                                  * permitted IPA maps it 1:1 and retries (Xen, ACPI boot) */
+    HV_MMIO_HYPERCALL,           /* nothing at boot; dom0 asks with XENMEM_add_to_physmap_batch
+                                  * (XENMAPSPACE_dev_mmio) — here the hv functions below */
+};
+#define HV_MAX_OVERRIDES 8
+#define HV_MAX_IOMEM     16
+#define HV_MAX_REGIONS   64
+struct hv_region_type { uint64_t base; enum p2m_type type; };      /* a per-region p2m type */
+struct hv_iomem_range { uint64_t base, size; bool deny; };           /* [base, base+size) */
+
+/* One host-DT device region of dom0 (a `reg` entry), as the policy sees it. */
+struct hv_region {
+    char name[32];               /* DT node name, e.g. "pl011@9000000" */
+    uint64_t base, size;         /* page-rounded */
+    enum p2m_type type;          /* what a mapping of it uses (policy default or override) */
+    bool permitted;              /* in dom0's iomem permission (xen-arm.md §3.4) */
+    uint64_t faults;             /* stage-2 faults that mapped part of it (lazy) */
+    uint64_t pages_mapped;       /* 4 KiB pages mapped (any reason) */
+};
 
 struct hv_config {
     struct bus *bus;
@@ -178,6 +205,16 @@ struct hv_config {
      * (the board passes machine/psci.c's psci_smccc). NULL: every call is UNDEFINED. */
     bool (*psci)(void *opaque, struct cpu *c, bool is_hvc, uint16_t imm);
     void *psci_opaque;
+    /* MMIO policy (zero = today's eager, _direct_c, page granule, DT permissions only). */
+    enum hv_mmio_policy mmio;
+    bool mmio_granule_region;    /* lazy: map the whole DT region on its first fault */
+    enum p2m_type mmio_type;     /* P2M_INVALID → p2m_mmio_direct_c */
+    unsigned noverrides;
+    struct hv_region_type overrides[HV_MAX_OVERRIDES];   /* -hv xen,region=BASE:TYPE */
+    unsigned niomem;             /* -hv xen,iomem= / iomem_deny=: applied after the DT's */
+    struct hv_iomem_range iomem[HV_MAX_IOMEM];
+    uint64_t trap_cycles;        /* cycles charged per stage-2 abort handled at EL2 (0: none) */
+    struct tracer *tracer;       /* trace stream (machine/trace.h), NULL: off */
 };
 
 struct hv_stats {
@@ -192,6 +229,10 @@ struct hv_stats {
     uint64_t maintenance;        /* maintenance interrupts */
     uint64_t hvc;                /* HVC/SMC calls from the domain */
     uint64_t sysreg_traps;       /* GICv3: trapped ICC_* accesses (SGIs) */
+    uint64_t s2_map;             /* ... of the faults: mapped by the lazy policy, then retried */
+    uint64_t s2_inject_pabt;     /* ... injected as prefetch aborts */
+    uint64_t lazy_pages;         /* pages mapped by the fault path */
+    uint64_t hcall_pages;        /* pages mapped by add_to_physmap / memory_mapping */
 };
 
 struct hv;
@@ -219,6 +260,27 @@ const struct hv_stats *hv_get_stats(const struct hv *hv);
 struct p2m *hv_dom0_p2m(const struct hv *hv);
 /* Test hook: the last stage-2 abort seen (ESR/FAR/HPFAR checked by the unit tests). */
 void hv_last_abort(const struct hv *hv, uint32_t *esr, uint64_t *far, uint64_t *hpfar);
+/* ---- MMIO policy (xen-arm.md §1.3, §3.4; seeds 000, 001, 002) ---- */
+const char *hv_mmio_policy_name(enum hv_mmio_policy p);
+/* "mmio_direct_dev" / "p2m_mmio_direct_dev" / "dev", ... "mmio_direct_c_rwx"/"rwx". 0 or -1. */
+int hv_p2m_type_parse(const char *s, enum p2m_type *t);
+/* The device regions found in the host tree (valid after hv_dom0_fdt). */
+unsigned hv_regions(const struct hv *hv, const struct hv_region **out);
+/* Xen's iomem_access_permitted(dom0, mfn, mfn) for the page of pa. */
+bool hv_iomem_permitted(const struct hv *hv, uint64_t pa);
+void hv_set_tracer(struct hv *hv, struct tracer *tr);
+/* XENMEM_add_to_physmap_batch with space XENMAPSPACE_dev_mmio (xen-arm.md §3.4, §4.2 row 20):
+ * for each i, map gpfns[i] → idxs[i] as p2m_mmio_direct_c. Only the hardware domain into itself
+ * (domid 0 / DOMID_SELF 0x7ff0), res0 must be 0 (-EOPNOTSUPP). A page without iomem permission
+ * is *not* mapped but reports 0 (Xen's map_dev_mmio_page quirk); errs[i] gets each result.
+ * Returns 0 or -errno (-EPERM other domain, -EINVAL bad argument). */
+int hv_add_to_physmap_dev_mmio(struct hv *hv, uint16_t domid, uint16_t res0, const uint64_t *idxs,
+                               const uint64_t *gpfns, int *errs, unsigned size);
+/* XEN_DOMCTL_memory_mapping: add (map [first_gfn, +nr) → [first_mfn, +nr) as
+ * p2m_mmio_direct_dev) or remove. The MFN range needs iomem permission (-EPERM). */
+int hv_domctl_memory_mapping(struct hv *hv, uint16_t domid, uint64_t first_gfn, uint64_t first_mfn,
+                             uint64_t nr_mfns, bool add);
+
 /* Inject virtual interrupt virq into vCPU `vcpu` of dom0 (software, HW = 0). */
 void hv_inject_virq(struct hv *hv, unsigned vcpu, unsigned virq);
 

@@ -6,6 +6,7 @@
 #include "hv/hv.h"
 #include "cpu/cpu.h"
 #include "gic/gic.h"
+#include "machine/trace.h"
 
 #define HV_MAX_VCPUS   8
 #define VGIC_MAX_IRQS  1020
@@ -58,6 +59,12 @@ struct domain {
 
 struct hv {
     struct hv_config cfg;
+    struct tracer *tr;
+    uint32_t vgic_name_id, vgicr_name_id;   /* interned device names (trace MMIO records) */
+    unsigned nregions;
+    struct hv_region regions[HV_MAX_REGIONS];
+    unsigned niomem;             /* the permission rangeset: DT regions, then cfg.iomem */
+    struct hv_iomem_range iomem[HV_MAX_REGIONS + HV_MAX_IOMEM];
     struct hv_mem *mem;
     struct domain dom0;
     struct hv_stats stats;
@@ -65,6 +72,8 @@ struct hv {
     uint64_t last_far, last_hpfar;
 };
 
+/* A trace timestamp from a vCPU (cycle, icount, index). */
+#define HV_TS(c, fl) (struct trace_ts){ .cycle = cpu_cycles(c), .icount = cpu_icount(c), .vcpu = cpu_index(c), .flags = (fl) }
 void hv_log(struct hv *hv, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* vcpu.c */
@@ -76,6 +85,8 @@ struct vcpu *hv_vcpu_of(struct hv *hv, struct cpu *c);
 void vgic_init(struct hv *hv);
 void vgic_reset(struct hv *hv);                   /* also programs the physical GIC */
 bool vgic_handles(const struct hv *hv, uint64_t ipa);   /* an emulated vGIC range */
+/* domain.c: the lazy policy's try_map_mmio */
+bool hv_try_map_mmio(struct hv *hv, uint64_t gpa);
 bool vgic_mmio(struct hv *hv, struct vcpu *v, uint64_t ipa, unsigned size, uint64_t *val, bool write);
 void vgic_sgi1r(struct hv *hv, struct vcpu *v, uint64_t val);
 void vgic_inject(struct hv *hv, struct vcpu *v, unsigned virq);

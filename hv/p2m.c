@@ -333,7 +333,7 @@ static int check_ipa_range(const struct p2m *p, ipa_t ipa, uint64_t nr_pages, ui
 int p2m_map(struct p2m *p, ipa_t ipa, pa_t pa, uint64_t nr_pages, enum p2m_type t, enum p2m_reason reason)
 {
     uint64_t size;
-    if (!p2m_type_info(t) || (unsigned)reason > P2M_REASON_HYPERCALL || (pa.v & (PAGE_SIZE - 1))) return -EINVAL;
+    if (!p2m_type_info(t) || (unsigned)reason > P2M_REASON_DOMCTL || (pa.v & (PAGE_SIZE - 1))) return -EINVAL;
     int rc = check_ipa_range(p, ipa, nr_pages, &size);
     if (rc) return rc;
     /* Output address beyond VTCR_EL2.PS would be an address size fault on every access. */
@@ -375,7 +375,7 @@ int p2m_map(struct p2m *p, ipa_t ipa, pa_t pa, uint64_t nr_pages, enum p2m_type 
 int p2m_unmap(struct p2m *p, ipa_t ipa, uint64_t nr_pages, enum p2m_reason reason)
 {
     uint64_t size;
-    if ((unsigned)reason > P2M_REASON_HYPERCALL) return -EINVAL;
+    if ((unsigned)reason > P2M_REASON_DOMCTL) return -EINVAL;
     int rc = check_ipa_range(p, ipa, nr_pages, &size);
     if (rc) return rc;
     uint64_t off = 0;

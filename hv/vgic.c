@@ -136,6 +136,8 @@ static bool lr_place(struct hv *hv, struct vcpu *v, unsigned virq, struct vgic_i
     if (free_lr < 0) return false;
     lr_write(hv, v, (unsigned)free_lr, virq, q);
     hv->stats.virq_injected++;
+    TRACE(hv->tr, irq, v->cpu ? &HV_TS(v->cpu, 0) : NULL, .intid = virq, .cpu = v->id,
+          .op = TRACE_IRQ_INJECT, .is_virtual = 1);
     if (q->hw) hv->stats.virq_hw++;
     return true;
 }
@@ -204,7 +206,9 @@ void vgic_do_irq(struct hv *hv, struct vcpu *v)
     unsigned intid = iar & 0xffffff;
     if (intid >= 1020) return;                         /* spurious */
     hv->stats.pirqs++;
+    TRACE(hv->tr, irq, &HV_TS(v->cpu, 0), .intid = intid, .cpu = v->id, .op = TRACE_IRQ_ACK);
     phys_eoi(hv, v, iar);                              /* priority drop (EOImode = 1) */
+    TRACE(hv->tr, irq, &HV_TS(v->cpu, 0), .intid = intid, .cpu = v->id, .op = TRACE_IRQ_EOI);
     if (intid == GICV2_MAINT_PPI) {
         phys_dir(hv, v, iar);                          /* the hypervisor's own: deactivate */
         vgic_maintenance(hv, v);

@@ -16,6 +16,7 @@
 #include "gic/gic.h"
 #include "machine/gdbstub.h"
 #include "hv/hv.h"
+#include "machine/trace.h"
 
 static double wall_now(void)
 {
@@ -79,6 +80,74 @@ static bool board_icc_write(void *opaque, struct cpu *c, uint32_t enc, uint64_t 
     return gic_icc_write(b->gic, cpu_index(c), enc, val);
 }
 
+/* ---- trace stream (docs/trace.md) ---- */
+/* The tracer's clock: records written without a vCPU at hand (p2m changes, SMMU, DMA) are
+ * stamped with the vCPU that runs now. */
+static void board_trace_clock(void *opaque, struct trace_ts *ts)
+{
+    struct board *b = opaque;
+    unsigned i = b->cur_cpu < b->ncpus ? b->cur_cpu : 0;
+    struct cpu *c = b->ncpus ? b->cpus[i] : NULL;
+    ts->cycle = c ? cpu_cycles(c) : 0;
+    ts->icount = c ? cpu_icount(c) : 0;
+    ts->vcpu = i;
+}
+static void board_console_in(void *opaque, const uint8_t *buf, size_t len)
+{
+    struct board *b = opaque;
+    trace_console_in(b->tr, NULL, b->console_id, buf, len);
+}
+
+void board_hv_policy(const struct fl_options *o, char *buf, size_t len)
+{
+    if (o->hv != FL_HV_XEN) { snprintf(buf, len, "none"); return; }
+    const struct p2m_type_info *ti = p2m_type_info(o->hv_mmio_type ? (enum p2m_type)o->hv_mmio_type : P2M_MMIO_DIRECT_C);
+    int n = snprintf(buf, len, "xen,mmio=%s,mmio_granule=%s,mmio_type=%s", hv_mmio_policy_name((enum hv_mmio_policy)o->hv_mmio),
+                     o->hv_granule_region ? "region" : "page", ti ? ti->name : "?");
+    for (unsigned i = 0; i < o->hv_noverrides && n > 0 && (size_t)n < len; i++) {
+        const struct p2m_type_info *t = p2m_type_info((enum p2m_type)o->hv_overrides[i].type);
+        n += snprintf(buf + n, len - (size_t)n, ",region=0x%llx:%s%s", (unsigned long long)o->hv_overrides[i].base,
+                      t ? t->name : "?", t && !t->xen ? "(not-xen)" : "");
+    }
+    for (unsigned i = 0; i < o->hv_niomem && n > 0 && (size_t)n < len; i++)
+        n += snprintf(buf + n, len - (size_t)n, ",%s=0x%llx+0x%llx", o->hv_iomem[i].deny ? "iomem_deny" : "iomem",
+                      (unsigned long long)o->hv_iomem[i].base, (unsigned long long)o->hv_iomem[i].size);
+    if (o->hv_trap_cycles && n > 0 && (size_t)n < len)
+        snprintf(buf + n, len - (size_t)n, ",trap_cycles=%llu", (unsigned long long)o->hv_trap_cycles);
+}
+
+struct tracer *board_trace_open(const struct fl_options *o, int argc, char **argv, char *err, size_t errlen)
+{
+    struct trace_meta m = { 0 };
+    char cfg[4096], pol[512];
+    size_t n = 0;
+    cfg[0] = 0;
+    for (int i = 0; i < argc && n < sizeof cfg - 2; i++)
+        n += (size_t)snprintf(cfg + n, sizeof cfg - n, "%s%s", i ? " " : "", argv[i]);
+    board_hv_policy(o, pol, sizeof pol);
+    int rc = trace_meta_set(&m.emulator_version, "faultline " FAULTLINE_VERSION) |
+             trace_meta_set(&m.machine_config, cfg) | trace_meta_set(&m.hv_policy, pol);
+    if (o->kernel) rc |= trace_meta_add_image_file(&m, "kernel", o->kernel);
+    if (o->initrd) rc |= trace_meta_add_image_file(&m, "initrd", o->initrd);
+    if (o->dtb) rc |= trace_meta_add_image_file(&m, "dtb", o->dtb);
+    struct tracer *tr = NULL;
+    if (rc) snprintf(err, errlen, "-trace: cannot hash the guest images for the header");
+    else if ((tr = tracer_open(o->trace_file, &m, err, errlen))) tr->sync = o->trace_sync;
+    trace_meta_free(&m);
+    return tr;
+}
+
+void board_trace_close(struct board *b, int status)
+{
+    if (!b->tr) return;
+    uint64_t cy = 0, ic = 0;
+    for (unsigned i = 0; i < b->ncpus; i++) { cy += cpu_cycles(b->cpus[i]); ic += cpu_icount(b->cpus[i]); }
+    trace_run_end(b->tr, NULL, &(struct trace_run_end){ .exit_status = status, .total_cycles = cy, .total_insns = ic });
+    int e = tracer_close(b->tr);
+    if (e) fprintf(stderr, "faultline: -trace %s: write error: %s\n", b->o->trace_file, strerror(e));
+    b->tr = NULL;
+}
+
 /* Virtual time: 1 cycle of vCPU 0 = 1 ns until the timer model defines the clock. */
 uint64_t board_now_ns(void *opaque)
 {
@@ -92,6 +161,9 @@ struct board *board_create(const struct fl_options *o, struct chardev *chr, char
     if (!b) { snprintf(err, errlen, "board: out of memory"); return NULL; }
     b->o = o;
     b->chr = chr;
+    b->tr = o->tracer;
+    b->last_vcpu = -1;
+    if (b->tr) { b->tr->clock = board_trace_clock; b->tr->clock_opaque = b; }
     b->wall_start = wall_now();
     b->bus = bus_new();
     void *ram = mmap(NULL, o->ram_size, PROT_READ | PROT_WRITE,
@@ -142,7 +214,14 @@ struct board *board_create(const struct fl_options *o, struct chardev *chr, char
                                 .gic_version = o->gic_version, .ram_base = mk_pa(VIRT_RAM_BASE),
                                 .ram_size = o->ram_size, .dom0_mem = o->hv_dom0_mem,
                                 .hypervisor_node = o->hv_xen_node, .log = board_hv_log,
-                                .psci = psci_smccc, .psci_opaque = b->psci };
+                                .psci = psci_smccc, .psci_opaque = b->psci,
+                                .mmio = (enum hv_mmio_policy)o->hv_mmio, .mmio_granule_region = o->hv_granule_region,
+                                .mmio_type = (enum p2m_type)o->hv_mmio_type, .noverrides = o->hv_noverrides,
+                                .niomem = o->hv_niomem, .trap_cycles = o->hv_trap_cycles, .tracer = b->tr };
+        for (unsigned k = 0; k < o->hv_noverrides; k++)
+            hc.overrides[k] = (struct hv_region_type){ o->hv_overrides[k].base, (enum p2m_type)o->hv_overrides[k].type };
+        for (unsigned k = 0; k < o->hv_niomem; k++)
+            hc.iomem[k] = (struct hv_iomem_range){ o->hv_iomem[k].base, o->hv_iomem[k].size, o->hv_iomem[k].deny };
         err[0] = 0;
         if ((o->gic_version == 2 && gic_map_virt(b->gic, b->bus) < 0) ||
             !(b->hv = hv_new(&hc, err, errlen))) {
@@ -150,6 +229,12 @@ struct board *board_create(const struct fl_options *o, struct chardev *chr, char
             board_free(b);
             return NULL;
         }
+    }
+    if (b->tr) {
+        for (unsigned i = 0; i < b->ncpus; i++) cpu_set_tracer(b->cpus[i], b->tr);
+        board_virtio_set_tracer(b, b->tr);
+        b->console_id = trace_intern(b->tr, "pl011");
+        if (chr) chardev_set_input_hook(chr, board_console_in, b);
     }
     if (o->gdb && !o->dumpdtb) {
         char gerr[160];
@@ -305,6 +390,13 @@ int board_run(struct board *b)
                 if (left < budget) budget = left;
             }
             gic_set_current_cpu(b->gic, i);
+            b->cur_cpu = i;
+            if (TRACE_ON(b->tr) && b->last_vcpu != (int)i) {
+                trace_emit_vcpu_switch(b->tr, NULL, &(struct trace_vcpu_switch){
+                    .from_vcpu = b->last_vcpu < 0 ? 0 : (uint32_t)b->last_vcpu, .to_vcpu = i,
+                    .reason = b->last_vcpu < 0 ? 3 : 0 });
+            }
+            b->last_vcpu = (int)i;
             uint64_t before = cpu_icount(c);
             enum cpu_exit r = cpu_run(c, budget);
             cpu_timer_update(c);
@@ -339,6 +431,8 @@ int board_run(struct board *b)
                     (unsigned long long)total_icount(b));
             return EXIT_ICOUNT_LIMIT;
         }
+        /* Records of this round reach the file now (a killed run keeps them). */
+        if (TRACE_ON(b->tr) && b->tr->len) tracer_flush(b->tr);
         /* Idle vCPUs keep up with the others. */
         uint64_t now = max_cycles(b);
         for (unsigned i = 0; i < b->ncpus; i++)
@@ -407,6 +501,8 @@ static const char *ec_name(unsigned ec)
     }
 }
 
+static const struct fl_options *o_of(const struct board *b) { return b->o; }
+
 void board_print_summary(struct board *b, FILE *f)
 {
     double wall = wall_now() - b->wall_start;
@@ -446,6 +542,20 @@ void board_print_summary(struct board *b, FILE *f)
                 (unsigned long long)virqs, (unsigned long long)h->pirqs,
                 (unsigned long long)h->maintenance, (unsigned long long)h->hvc,
                 (unsigned long long)h->sysreg_traps);
+        char pol[512];
+        board_hv_policy(o_of(b), pol, sizeof pol);
+        fprintf(f, "hv: policy %s: lazily mapped %llu faults (%llu pages), injected prefetch aborts %llu, hypercall pages %llu\n",
+                pol, (unsigned long long)h->s2_map, (unsigned long long)h->lazy_pages,
+                (unsigned long long)h->s2_inject_pabt, (unsigned long long)h->hcall_pages);
+        const struct hv_region *r;
+        unsigned nr = hv_regions(b->hv, &r);
+        for (unsigned i = 0; i < nr; i++) {
+            const struct p2m_type_info *ti = p2m_type_info(r[i].type);
+            fprintf(f, "hv: iomem %-24s [0x%09llx, 0x%09llx) %s %s: %llu faults, %llu pages mapped\n", r[i].name,
+                    (unsigned long long)r[i].base, (unsigned long long)(r[i].base + r[i].size),
+                    r[i].permitted ? "permitted" : "denied   ", ti ? ti->name : "?",
+                    (unsigned long long)r[i].faults, (unsigned long long)r[i].pages_mapped);
+        }
     }
     fprintf(f, "total: %llu instructions, %llu cycles, irqs %llu, exceptions %llu, wall %.3f s, %.1f MIPS\n",
             (unsigned long long)tot_i, (unsigned long long)tot_c, (unsigned long long)tot_irq,

@@ -33,6 +33,10 @@ struct board {
     unsigned resets;
     double wall_start;
     struct board_virtio *virtio;      /* SMMU + virtio-mmio devices (board_virtio.c), NULL: none */
+    struct tracer *tr;         /* -trace file=: the trace stream (o->tracer), NULL: off */
+    unsigned cur_cpu;          /* the vCPU running now (trace clock) */
+    int last_vcpu;             /* the last one that ran (VCPU-SWITCH records), -1: none yet */
+    uint32_t console_id;       /* interned "pl011" (CONSOLE-IN records) */
 };
 
 /* chr may be NULL (tests): no console. Returns NULL with err. */
@@ -49,5 +53,13 @@ int board_virtio_create(struct board *b, char *err, size_t errlen);
 void board_virtio_reset(struct board *b);
 void board_virtio_fdt(const struct board *b, struct virt_fdt_config *fc);
 void board_virtio_free(struct board *b);
+void board_virtio_set_tracer(struct board *b, struct tracer *tr);
+/* Trace stream of a run: open FILE with the header (argv as the machine configuration, the
+ * -hv policy, SHA-256 of kernel/initrd/dtb); NULL with err on failure. */
+struct tracer *board_trace_open(const struct fl_options *o, int argc, char **argv, char *err, size_t errlen);
+/* RUN-END record, flush and close. */
+void board_trace_close(struct board *b, int status);
+/* "xen,mmio=lazy,mmio_granule=page,mmio_type=p2m_mmio_direct_c" etc. */
+void board_hv_policy(const struct fl_options *o, char *buf, size_t len);
 
 #endif

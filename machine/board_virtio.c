@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "machine/board.h"
+#include "machine/trace.h"
 #include "machine/virtio.h"
 #include "gic/gic.h"
 
@@ -39,6 +40,31 @@ static void bv_charge(void *opaque, uint64_t cycles)
     struct board *b = opaque;
     unsigned i = gic_current_cpu(b->gic);
     if (i < b->ncpus && b->cpus[i]) cpu_add_cycles(b->cpus[i], cycles);
+}
+
+/* smmu_set_trace → SMMU-XLATE records (docs/smmu.md trace hook). */
+static void bv_smmu_trace(void *opaque, const struct smmu_trace_event *ev)
+{
+    struct board *b = opaque;
+    if (!TRACE_ON(b->tr)) return;
+    uint8_t res = ev->result == SMMU_TRANSLATED ? TRACE_SMMU_OK : ev->result == SMMU_BYPASSED ? TRACE_SMMU_BYPASS :
+                  ev->result == SMMU_CONTEXT_FAULT ? TRACE_SMMU_FAULT_CB : TRACE_SMMU_FAULT_UNMATCHED;
+    trace_emit_smmu_xlate(b->tr, NULL, &(struct trace_smmu_xlate){ .sid = ev->sid, .fsr = ev->fsr,
+        .cb = ev->cb < 0 ? 0xffff : (uint16_t)ev->cb, .result = res, .is_write = ev->write,
+        .iova = ev->iova, .pa = ev->pa });
+}
+
+void board_virtio_set_tracer(struct board *b, struct tracer *tr)
+{
+    struct board_virtio *v = b->virtio;
+    if (!v) return;
+    if (v->smmu) smmu_set_trace(v->smmu, tr ? bv_smmu_trace : NULL, b);
+    for (unsigned i = 0; i < v->nt; i++) {
+        v->t[i]->tr = tr;
+        char nm[32];
+        snprintf(nm, sizeof nm, "virtio-mmio.%u", i);
+        v->t[i]->tr_name = trace_intern(tr, nm);
+    }
 }
 
 int board_virtio_create(struct board *b, char *err, size_t errlen)

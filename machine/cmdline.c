@@ -8,6 +8,7 @@
 #include <string.h>
 #include "cpu/cpu.h"
 #include "machine/machine.h"
+#include "hv/hv.h"
 
 #define MiB (1024ull * 1024)
 
@@ -32,7 +33,25 @@ static const char hv_help[] =
     "                     domain (dom0) at EL1 behind stage 2, interrupts through list registers\n"
     "  dom0_mem=SIZE      dom0's RAM (default: all RAM below the hypervisor's 16 MiB)\n"
     "  hypervisor-node=on|off  write /hypervisor into dom0's DT (default off: the Xen\n"
-    "                     hypercall ABI it announces is not implemented yet)\n";
+    "                     hypercall ABI it announces is not implemented yet)\n"
+    "  mmio=eager|lazy|hypercall  how dom0's device memory enters stage 2 (default eager):\n"
+    "                     eager: every host-DT device region mapped at boot (Xen, DT boot);\n"
+    "                     lazy: mapped 1:1 on the first data abort at a permitted IPA (seed 000,\n"
+    "                     Xen's ACPI boot); instruction aborts and other IPAs get an abort;\n"
+    "                     hypercall: nothing mapped, dom0 must ask (XENMEM_add_to_physmap_batch\n"
+    "                     XENMAPSPACE_dev_mmio; no guest ABI yet)\n"
+    "  mmio_granule=page|region  lazy: map the faulting 4K page (default) or its whole region\n"
+    "  mmio_type=TYPE     p2m type of dom0's MMIO (default mmio_direct_c)\n"
+    "  region=BASE:TYPE   p2m type of the device region containing BASE (repeatable; also the\n"
+    "                     host-DT property faultline,p2m-type = \"TYPE\")\n"
+    "                     TYPE: mmio_direct_dev (Device-nGnRE), mmio_direct_nc (Normal NC),\n"
+    "                     mmio_direct_c (Normal WB), mmio_direct_c_rwx (Normal WB, executable:\n"
+    "                     seed 002, NOT Xen behaviour, flagged in the trace)\n"
+    "  iomem=BASE+SIZE    add [BASE, BASE+SIZE) to dom0's iomem permission (repeatable)\n"
+    "  iomem_deny=BASE+SIZE  remove it (applied in order after the DT regions)\n"
+    "                     The permitted set: every `reg` of the host DT's device nodes except\n"
+    "                     memory and the GIC (emulated); printed in the exit summary.\n"
+    "  trap_cycles=N      cycles charged per stage-2 abort handled at EL2 (default 0)\n";
 static const char cpu_help[] = "Available CPUs:\n  cortex-a57\n  max\n";
 static const char machine_help[] =
     "Supported machines are:\nvirt                 QEMU virt-compatible ARMv8-A board (faultline)\n";
@@ -52,7 +71,7 @@ void fl_print_help(void *fp)
 "  -cpu cortex-a57|max CPU model (default cortex-a57)\n"
 "  -m SIZE[K|M|G|T]    RAM size, MiB without a suffix (default 128M)\n"
 "  -smp N              number of vCPUs, 1..8 (secondaries start through PSCI CPU_ON)\n"
-"  -hv none|xen[,dom0_mem=SIZE][,hypervisor-node=on|off]\n"
+"  -hv none|xen[,dom0_mem=SIZE][,hypervisor-node=on|off][,mmio=eager|lazy|hypercall][,...]\n"
 "                      hypervisor: none (default) or the native Xen-like one (-hv help)\n"
 "Devices:\n"
 "  -drive file=FILE,if=none,format=raw,id=ID[,readonly=on]\n"
@@ -75,6 +94,8 @@ void fl_print_help(void *fp)
 "  -s                  shorthand for -gdb tcp::1234\n"
 "  -S                  do not start the guest until gdb connects and continues\n"
 "faultline options:\n"
+"  -trace file=FILE[,sync=on]  write the trace stream (docs/trace.md) to FILE; read it\n"
+"                      with fl-trace; sync=on writes every record at once\n"
 "  -icount-limit N     stop after N instructions (all vCPUs), exit status 3\n"
 "  -quantum N          instructions per vCPU turn in the round-robin (default 10000)\n"
 "  -seed N             seed for /chosen kaslr-seed and rng-seed (default 0)\n"
@@ -171,6 +192,7 @@ static int parse_hv(const char *arg, struct fl_options *o, char *err, size_t err
     if (!strcmp(tok, "none")) o->hv = FL_HV_NONE;
     else if (!strcmp(tok, "xen")) o->hv = FL_HV_XEN;
     else FAIL("-hv %s: unknown mode '%s' (none or xen)", arg, tok);
+    o->hv_arg = arg;
     while ((tok = strtok_r(NULL, ",", &save))) {
         if (o->hv != FL_HV_XEN) FAIL("-hv %s: '%s': -hv none takes no options", arg, tok);
         char *eq = strchr(tok, '=');
@@ -183,7 +205,44 @@ static int parse_hv(const char *arg, struct fl_options *o, char *err, size_t err
             if (!strcmp(val, "on")) o->hv_xen_node = true;
             else if (!strcmp(val, "off")) o->hv_xen_node = false;
             else FAIL("-hv %s: hypervisor-node=%s: on or off", arg, val);
-        } else FAIL("-hv %s: unknown option '%s' (dom0_mem, hypervisor-node)", arg, tok);
+        } else if (!strcmp(tok, "mmio")) {
+            if (!strcmp(val, "eager")) o->hv_mmio = HV_MMIO_EAGER;
+            else if (!strcmp(val, "lazy")) o->hv_mmio = HV_MMIO_LAZY;
+            else if (!strcmp(val, "hypercall")) o->hv_mmio = HV_MMIO_HYPERCALL;
+            else FAIL("-hv %s: mmio=%s: eager, lazy or hypercall", arg, val);
+        } else if (!strcmp(tok, "mmio_granule")) {
+            if (!strcmp(val, "page")) o->hv_granule_region = false;
+            else if (!strcmp(val, "region")) o->hv_granule_region = true;
+            else FAIL("-hv %s: mmio_granule=%s: page or region", arg, val);
+        } else if (!strcmp(tok, "mmio_type")) {
+            enum p2m_type t;
+            if (hv_p2m_type_parse(val, &t) < 0) FAIL("-hv %s: mmio_type=%s: unknown p2m type (-hv help)", arg, val);
+            o->hv_mmio_type = t;
+        } else if (!strcmp(tok, "region")) {
+            char *colon = strchr(val, ':');
+            enum p2m_type t;
+            uint64_t base;
+            if (!colon) FAIL("-hv %s: region=%s: expected BASE:TYPE", arg, val);
+            *colon = 0;
+            if (parse_u64(val, &base) < 0 || hv_p2m_type_parse(colon + 1, &t) < 0)
+                FAIL("-hv %s: region=%s:%s: expected BASE:TYPE (-hv help)", arg, val, colon + 1);
+            if (o->hv_noverrides == 8) FAIL("-hv %s: at most 8 region= options", arg);
+            o->hv_overrides[o->hv_noverrides].base = base;
+            o->hv_overrides[o->hv_noverrides++].type = t;
+        } else if (!strcmp(tok, "iomem") || !strcmp(tok, "iomem_deny")) {
+            char *plus = strchr(val, '+');
+            uint64_t base, size;
+            if (!plus) FAIL("-hv %s: %s=%s: expected BASE+SIZE", arg, tok, val);
+            *plus = 0;
+            if (parse_u64(val, &base) < 0 || parse_u64(plus + 1, &size) < 0 || !size)
+                FAIL("-hv %s: %s=%s+%s: expected BASE+SIZE", arg, tok, val, plus + 1);
+            if (o->hv_niomem == 16) FAIL("-hv %s: at most 16 iomem ranges", arg);
+            o->hv_iomem[o->hv_niomem].base = base;
+            o->hv_iomem[o->hv_niomem].size = size;
+            o->hv_iomem[o->hv_niomem++].deny = tok[5] == '_';
+        } else if (!strcmp(tok, "trap_cycles")) {
+            if (parse_u64(val, &o->hv_trap_cycles) < 0) FAIL("-hv %s: trap_cycles=%s: expected a number", arg, val);
+        } else FAIL("-hv %s: unknown option '%s' (-hv help)", arg, tok);
     }
     return 0;
 }
@@ -384,7 +443,7 @@ int fl_parse_args(int argc, char **argv, struct fl_options *o, char *err, size_t
         /* options with one argument */
         static const char *const with_arg[] = {
             "M", "machine", "cpu", "m", "smp", "kernel", "initrd", "append", "dtb", "serial",
-            "d", "D", "gdb", "icount-limit", "quantum", "seed", "rtc", "hv", "drive", "device", NULL };
+            "d", "D", "gdb", "icount-limit", "quantum", "seed", "rtc", "hv", "drive", "device", "trace", NULL };
         int k;
         for (k = 0; with_arg[k]; k++) if (!strcmp(opt, with_arg[k])) break;
         if (!with_arg[k]) FAIL("%s: unknown option (see --help)", argv[i]);
@@ -431,6 +490,25 @@ int fl_parse_args(int argc, char **argv, struct fl_options *o, char *err, size_t
         } else if (!strcmp(opt, "hv")) {
             if (parse_hv(v, o, err, errlen) < 0) return -1;
             if (o->action == FL_LIST) return 0;
+        } else if (!strcmp(opt, "trace")) {
+            /* QEMU's spelling: -trace [enable=PATTERN][,events=FILE][,file=FILE]; only file=. */
+            char tb[1200];
+            snprintf(tb, sizeof tb, "%s", v);
+            char *save, *tok;
+            const char *file = NULL;
+            for (tok = strtok_r(tb, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+                if (!strncmp(tok, "file=", 5)) file = v + (tok - tb) + 5;
+                else if (!strcmp(tok, "sync=on")) o->trace_sync = true;
+                else if (!strcmp(tok, "sync=off")) o->trace_sync = false;
+                else FAIL("-trace %s: '%s': only file=FILE[,sync=on] is supported", v, tok);
+            }
+            if (!file || !*file) FAIL("-trace %s: expected file=FILE", v);
+            /* file= runs to the next comma in v; keep a private copy. */
+            size_t n = strcspn(file, ",");
+            char *f = malloc(n + 1);
+            if (!f) FAIL("-trace: out of memory");
+            memcpy(f, file, n); f[n] = 0;
+            o->trace_file = f;
         } else if (!strcmp(opt, "drive")) {
             if (parse_drive(v, o, err, errlen) < 0) return -1;
         } else if (!strcmp(opt, "device")) {

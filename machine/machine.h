@@ -235,6 +235,18 @@ struct fl_options {
     enum { FL_HV_NONE = 0, FL_HV_XEN } hv;  /* -hv: the bare machine or the native hypervisor */
     uint64_t hv_dom0_mem;                /* -hv xen,dom0_mem=: 0 = default */
     bool hv_xen_node;                    /* -hv xen,hypervisor-node=on */
+    unsigned hv_mmio;                    /* enum hv_mmio_policy: -hv xen,mmio=eager|lazy|hypercall */
+    bool hv_granule_region;              /* -hv xen,mmio_granule=region */
+    unsigned hv_mmio_type;               /* enum p2m_type, 0 = default (p2m_mmio_direct_c) */
+    unsigned hv_noverrides;              /* -hv xen,region=BASE:TYPE (repeatable) */
+    struct { uint64_t base; unsigned type; } hv_overrides[8];
+    unsigned hv_niomem;                  /* -hv xen,iomem=BASE+SIZE / iomem_deny=BASE+SIZE */
+    struct { uint64_t base, size; bool deny; } hv_iomem[16];
+    uint64_t hv_trap_cycles;             /* -hv xen,trap_cycles=N */
+    const char *hv_arg;                  /* the -hv argument as given (summary, trace header) */
+    const char *trace_file;              /* -trace file=FILE */
+    bool trace_sync;                     /* -trace ...,sync=on: write(2) every record */
+    struct tracer *tracer;               /* opened by main before board_create (NULL: off) */
     struct fl_drive drives[FL_MAX_DRIVES];     /* -drive */
     unsigned ndrives;
     struct fl_device devices[FL_MAX_DEVICES];  /* -device */

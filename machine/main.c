@@ -36,6 +36,10 @@ int main(int argc, char **argv)
         board_free(b);
         return 0;
     }
+    if (o.trace_file && !(o.tracer = board_trace_open(&o, argc, argv, err, sizeof err))) {
+        fprintf(stderr, "faultline: %s\n", err);
+        return EXIT_HOST_ERROR;
+    }
     const char *serial = o.serial ? o.serial : o.nographic ? "mon:stdio" : "stdio";
     struct chardev *chr = chardev_open(serial, false, err, sizeof err);
     if (!chr) { fprintf(stderr, "faultline: %s\n", err); return EXIT_HOST_ERROR; }
@@ -49,6 +53,7 @@ int main(int argc, char **argv)
     }
     int status = board_run(b);
     chardev_close(chr);
+    board_trace_close(b, status);
     if (o.summary) board_print_summary(b, stderr);
     board_free(b);
     if (logf) fclose(logf);

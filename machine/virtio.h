@@ -103,6 +103,8 @@ struct virtio_mmio {
     struct irq_line irq;
     void (*charge)(void *opaque, uint64_t cycles);   /* virtual-time cost hook, may be NULL */
     void *charge_opaque;
+    struct tracer *tr;           /* DMA records (machine/trace.h), NULL: off */
+    uint32_t tr_name;            /* interned master name */
     /* registers */
     uint32_t device_features_sel, driver_features_sel, queue_sel, status, interrupt_status;
     uint32_t config_generation;

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "machine/virtio.h"
+#include "machine/trace.h"
 
 #define TRANSPORT_FEATURES ((1ull << VIRTIO_F_VERSION_1) | (1ull << VIRTIO_F_ACCESS_PLATFORM) | \
                             (1ull << VIRTIO_F_INDIRECT_DESC))
@@ -79,17 +80,28 @@ void virtq_interrupt(struct virtio_mmio *t)
 }
 
 /* ---- DMA with failure → broken ---- */
+/* One DMA record per transfer (the SMMU's own records, one per page, say where it went). */
+static void __attribute__((noinline)) trace_dma_rec(struct virtio_mmio *t, uint64_t a, size_t len, bool write, int st)
+{
+    trace_emit_dma(t->tr, NULL, &(struct trace_dma){ .sid = t->dma.sid, .dev = t->tr_name, .iova = a,
+        .pa = mk_pa(t->dma.smmu ? 0 : a), .len = len, .is_write = write,
+        .result = st == DMA_OK ? TRACE_DMA_OK : st == DMA_SMMU_FAULT ? TRACE_DMA_SMMU_FAULT : TRACE_DMA_BUS_ERROR });
+}
 static bool dread(struct virtio_mmio *t, uint64_t a, void *buf, size_t len)
 {
     if (t->broken) return false;
-    if (dma_read(&t->dma, a, buf, len, 0) != DMA_OK) { virtio_mmio_set_broken(t); return false; }
+    int st = dma_read(&t->dma, a, buf, len, 0);
+    if (TRACE_ON(t->tr)) trace_dma_rec(t, a, len, false, st);
+    if (st != DMA_OK) { virtio_mmio_set_broken(t); return false; }
     t->bytes += len;
     return true;
 }
 static bool dwrite(struct virtio_mmio *t, uint64_t a, const void *buf, size_t len)
 {
     if (t->broken) return false;
-    if (dma_write(&t->dma, a, buf, len, 0) != DMA_OK) { virtio_mmio_set_broken(t); return false; }
+    int st = dma_write(&t->dma, a, buf, len, 0);
+    if (TRACE_ON(t->tr)) trace_dma_rec(t, a, len, true, st);
+    if (st != DMA_OK) { virtio_mmio_set_broken(t); return false; }
     t->bytes += len;
     return true;
 }

@@ -29,7 +29,8 @@ static void usage(FILE *f)
         "  --from/--to  instruction-count window\n"
         "export json writes JSON lines (one object per record); perfetto writes the Chrome/Perfetto\n"
         "trace-event JSON (open it in ui.perfetto.dev); --mhz converts cycles to time (default 1000).\n"
-        "exit status: 0 ok, 1 bad input, 2 usage, 3 truncated trace (a killed run).\n",
+        "exit status: 0 ok, 1 bad input, 2 usage, 3 truncated trace (a killed run: the file ends\n"
+        "inside a record, or without the RUN-END record).\n",
         prog, prog, prog, prog);
 }
 
@@ -50,11 +51,26 @@ static struct trace_reader *open_or_die(const char *path)
     return r;
 }
 
-/* After the last record: 0 on a clean end, else one line and the exit status. */
+/* Every read goes through here: a trace whose writer never wrote RUN-END was cut short. */
+static bool seen_run_end;
+static int next_rec(struct trace_reader *r, struct trace_rec *rec)
+{
+    int rc = trace_next(r, rec);
+    if (rc == 1 && rec->kind == TRACE_K_RUN_END) seen_run_end = true;
+    return rc;
+}
+
+/* After the last record: 0 on a clean end, else one line and the exit status. A clean end
+ * without a RUN-END record is a run killed between two records (the writer only writes whole
+ * records): also a truncation, exit 3. */
 static int finish(struct trace_reader *r, const char *path, int rc)
 {
     int st = 0;
-    if (rc < 0) {
+    if (rc == 0 && !seen_run_end) {
+        fprintf(stderr, "%s: %s: truncated (no RUN-END record: the run was killed) after %" PRIu64
+                " records at offset %" PRIu64 "\n", prog, path, trace_reader_records(r), trace_reader_offset(r));
+        st = 3;
+    } else if (rc < 0) {
         fprintf(stderr, "%s: %s: %s after %" PRIu64 " records at offset %" PRIu64 "\n", prog, path,
                 trace_strerror(rc), trace_reader_records(r), trace_reader_offset(r));
         st = rc == TRACE_ERR_TRUNCATED ? 3 : 1;
@@ -317,7 +333,7 @@ bad:
     cs_ok = cs_open(CS_ARCH_ARM64, CS_MODE_ARM, &cs) == CS_ERR_OK;
     struct trace_rec rec;
     int rc;
-    while ((rc = trace_next(r, &rec)) == 1) {
+    while ((rc = next_rec(r, &rec)) == 1) {
         if (any_kind && (rec.kind >= TRACE_K__COUNT || !want[rec.kind]))
             continue;
         if (have_vcpu && rec.vcpu != vcpu)
@@ -364,7 +380,7 @@ static int cmd_stats(int argc, char **argv)
     struct trace_rec rec;
     int rc;
 #define CLAMP(v, n) ((v) < (n) ? (v) : (n))
-    while ((rc = trace_next(r, &rec)) == 1) {
+    while ((rc = next_rec(r, &rec)) == 1) {
         total++;
         if (rec.kind != TRACE_K_STRING) {      /* names are not events: they carry no time */
             if (!events++)
@@ -639,7 +655,7 @@ static int cmd_export(int argc, char **argv)
         fprintf(f, "{\"name\":\"process_name\",\"ph\":\"M\",\"pid\":1,\"tid\":0,\"args\":{\"name\":\"faultline\"}}");
         first = false;
     }
-    while ((rc = trace_next(r, &rec)) == 1) {
+    while ((rc = next_rec(r, &rec)) == 1) {
         if (!pf) {
             fprintf(f, "{\"seq\":%u,\"kind\":\"%s\",\"kind_id\":%u,\"cycle\":%" PRIu64 ",\"icount\":%" PRIu64
                     ",\"vcpu\":%u,", rec.seq, kind_label(rec.kind), rec.kind, rec.cycle, rec.icount, rec.vcpu);

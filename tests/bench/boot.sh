@@ -63,7 +63,7 @@ boot() {
 median() { sort -n | awk '{a[NR]=$1} END {if (NR == 0) print "nan"; else if (NR % 2) print a[(NR+1)/2]; else printf "%.3f\n", (a[NR/2]+a[NR/2+1])/2}'; }
 
 status=0; insns=""
-: >"$tmp/fl.times"; : >"$tmp/q.times"; : >"$tmp/hv.times"; hv_ok=$HVROW
+: >"$tmp/fl.times"; : >"$tmp/q.times"; : >"$tmp/hv.times"; : >"$tmp/hvl.times"; : >"$tmp/hvt.times"; : >"$tmp/hve.times"; hv_ok=$HVROW
 i=1
 while [ "$i" -le "$RUNS" ]; do
     if [ $have_fl = 1 ]; then
@@ -86,6 +86,13 @@ while [ "$i" -le "$RUNS" ]; do
             say "FAILED: faultline -hv xen did not boot on run $i ($(cat "$tmp/hv.why")); no hypervisor row"
             hv_ok=0; status=1
         fi
+        # MMIO policy and trace stream rows (issue 7): lazy vs eager, tracing on vs off.
+        for v in "hvl:-hv xen,mmio=lazy" "hvt:-hv xen,mmio=lazy -trace file=$tmp/boot.trace" "hve:-hv xen,mmio=eager -trace file=$tmp/boot.trace"; do
+            # shellcheck disable=SC2086
+            boot "$FL" ${v%%:*} ${v#*:} && say "run $i: faultline ${v#*:} $(tail -1 "$tmp/${v%%:*}.times") s" \
+                || { say "FAILED: faultline ${v#*:} ($(cat "$tmp/${v%%:*}.why"))"; status=1; }
+            [ -f "$tmp/boot.trace" ] && wc -c <"$tmp/boot.trace" >"$tmp/${v%%:*}.tsize" && rm -f "$tmp/boot.trace"
+        done
     fi
     if boot "$QEMU" q; then
         say "run $i: QEMU $(tail -1 "$tmp/q.times") s"
@@ -141,6 +148,15 @@ if [ -s "$tmp/fl.times" ] && [ $status = 0 ]; then
             printf '%-34s %12s %12s\n' "-hv xen overhead vs -hv none" "$ov" "-"
         else
             printf '%-34s %12s %12s\n' "-hv xen (dom0) median wall (s)" "DID NOT BOOT" "-"
+        fi
+        if [ "$hv_ok" = 1 ] && [ -s "$tmp/hv.times" ]; then
+            for v in "hvl:-hv xen,mmio=lazy" "hvt:lazy + -trace file=" "hve:eager + -trace file="; do
+                t=$(median <"$tmp/${v%%:*}.times" 2>/dev/null)
+                printf '%-34s %12s %12s\n' "${v#*:} (s)" "$t" "-"
+            done
+            hl=$(median <"$tmp/hvl.times"); htr=$(median <"$tmp/hvt.times")
+            printf '%-34s %12s %12s\n' "trace on vs off (mmio=lazy)" "$(awk -v a="$htr" -v b="$hl" 'BEGIN {printf "%+.1f %%", (a / b - 1) * 100}')" "-"
+            printf '%-34s %12s %12s\n' "trace file size (bytes)" "$(cat "$tmp/hvt.tsize" 2>/dev/null)" "-"
         fi
     fi
 else

@@ -13,7 +13,7 @@
 # stall, "SANITY CHECK: Unexpected variation") against QEMU's boot of the same configuration:
 # a problem line QEMU does not print is the emulator's fault.
 #
-# HV (default none): `xen` adds `-hv xen` to the emulator's command line (not to the QEMU
+# HV (default none): `xen` (or `xen,OPTIONS`, e.g. xen,mmio=lazy) adds `-hv HV` to the emulator's command line (not to the QEMU
 # reference run: the kernel's log must not change under the hypervisor), names the test
 # linux/boot-gicvG-smpN-hvxen, and also requires faultline's exit summary to show virtual
 # interrupts injected through list registers and taken by the guest ("hv: ..." line).
@@ -47,7 +47,7 @@ fail() { echo "FAIL: $NAME ($*)"; exit 1; }
 [ -n "$EMU" ] || fail "usage: tests/linux/boot-test.sh EMULATOR [gic-version] [smp]"
 case "$GIC" in 2|3) ;; *) fail "gic-version must be 2 or 3, not '$GIC'" ;; esac
 case "$SMP" in ''|*[!0-9]*) fail "smp must be a number, not '$SMP'" ;; esac
-case "$HV" in none|xen) ;; *) fail "hv must be none or xen, not '$HV'" ;; esac
+case "$HV" in none|xen|xen,*) ;; *) fail "hv must be none, xen or xen,OPTIONS, not '$HV'" ;; esac
 command -v "$EMU" >/dev/null 2>&1 || fail "emulator '$EMU' not found or not executable"
 
 # The guest: fetch it if it is not cached. Never skip silently.
@@ -188,6 +188,12 @@ if [ "$noscript" = 0 ]; then
             ""|"0 "*|*" 0") bad "no virtual interrupts injected through list registers ('${hl:-no hv: line}')" ;;
         esac
         [ "${ve:-0}" -gt 0 ] || bad "the guest took no virtual IRQ ('${hl:-no hv: line}')"
+        # mmio=lazy (seed 000): the summary shows the lazily mapped faults and regions.
+        case "$HV" in *mmio=lazy*)
+            lz=$(sed -nE 's/^hv: policy .*: lazily mapped ([0-9]+) faults.*/\1/p' "$err")
+            [ "${lz:-0}" -gt 0 ] || bad "mmio=lazy but no lazily mapped stage-2 faults in the summary"
+            grep -qE '^hv: iomem pl011@9000000 .* [1-9][0-9]* faults' "$err" || bad "mmio=lazy: the PL011 was not mapped on a fault"
+        esac
     fi
     grep -qE '(^|\] )reboot: Power down$' "$con" || bad "no clean power-off ('reboot: Power down')"
 fi

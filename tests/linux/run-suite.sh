@@ -3,7 +3,7 @@
 # fetches the Debian arm64 guest if absent (tools/fetch-guest.sh; a failed fetch is a loud FAIL),
 # then boots it on faultline with gic-version 2 and 3, 1 and 2 CPUs (tests/linux/boot-test.sh),
 # printing "PASS: linux/boot-gicvG-smpN" / "FAIL: ..." lines. Environment: EMULATOR (default ./faultline; qemu-system-aarch64 validates
-# the suite itself), LINUX_CONFIGS (default "2:1 2:2 3:1 3:2 2:1:xen 2:2:xen 3:1:xen 3:2:xen", GIC:SMP[:HV]:
+# the suite itself), LINUX_CONFIGS (default "2:1 2:2 3:1 3:2 2:1:xen 2:2:xen 3:1:xen 3:2:xen 2:1:xen,mmio=lazy 3:2:xen,mmio=lazy", GIC:SMP[:HV]:
 # HV = xen boots the guest as dom0 of the native hypervisor, -hv xen), and everything
 # boot-test.sh reads (BOOT_TIMEOUT, BOOT_EXTRA, BOOT_LOGDIR, QEMU, BOOT_QEMU_REF).
 set -u
@@ -14,7 +14,7 @@ if ! sh tools/fetch-guest.sh; then
     exit 1
 fi
 pass=0; fail=0
-for c in ${LINUX_CONFIGS:-2:1 2:2 3:1 3:2 2:1:xen 2:2:xen 3:1:xen 3:2:xen}; do
+for c in ${LINUX_CONFIGS:-2:1 2:2 3:1 3:2 2:1:xen 2:2:xen 3:1:xen 3:2:xen 2:1:xen,mmio=lazy 3:2:xen,mmio=lazy}; do
     g=${c%%:*}; n=${c#*:}; h=none
     case "$n" in *:*) h=${n#*:}; n=${n%%:*} ;; esac
     # -hv is faultline's: QEMU validating the suite boots the bare configurations only.
@@ -43,6 +43,11 @@ fi
 if [ "$EMU" = ./faultline ]; then
     vout=$(sh tests/linux/virtio-test.sh "$EMU"); echo "$vout"
     pass=$((pass + $(echo "$vout" | grep -c '^PASS: '))); fail=$((fail + $(echo "$vout" | grep -c '^FAIL: ')))
+fi
+# The trace stream on a Linux boot: lazy vs eager facts, Perfetto export, SIGKILL mid-boot.
+if [ "$EMU" = ./faultline ]; then
+    tout=$(sh tests/linux/trace-test.sh "$EMU"); echo "$tout"
+    pass=$((pass + $(echo "$tout" | grep -c '^PASS: '))); fail=$((fail + $(echo "$tout" | grep -c '^FAIL: ')))
 fi
 # The run command's interactive shell (tools/run-debian.sh = make run), typed at through tmux.
 if sh tests/linux/interactive-test.sh "$EMU"; then pass=$((pass + 1)); else fail=$((fail + 1)); fi

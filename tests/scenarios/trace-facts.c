@@ -1,0 +1,63 @@
+/* tests/scenarios/trace-facts.c — read a faultline trace with the library reader
+ * (machine/trace.h) and print the facts the scenarios assert, one `key=value` per line:
+ *   s2_faults, s2_mapped, s2_inject_dabt, s2_inject_pabt, s2_emulated, s2_insn,
+ *   maps_boot, maps_fault, maps_hypercall, maps_domctl, pages_fault (4K pages mapped by faults),
+ *   maps_fault_c / maps_fault_dev / ... (fault maps by type), not_xen (records flagged outside
+ *   Xen's behaviour), exc_el1 (exceptions taken to EL1), run_end (0/1), cycles, insns (RUN-END),
+ *   records, status (0 clean end, else the trace_err).
+ * Exit status 0 when the file was read to its clean end, 3 when it ends inside a record, 1 on
+ * other errors (as fl-trace). */
+#include <stdio.h>
+#include "machine/trace.h"
+
+int main(int argc, char **argv)
+{
+    if (argc != 2) { fprintf(stderr, "usage: trace-facts FILE\n"); return 2; }
+    struct trace_reader *r;
+    int rc = trace_open(argv[1], &r);
+    if (rc != TRACE_OK) { fprintf(stderr, "trace-facts: %s: %s\n", argv[1], trace_strerror(rc)); return 1; }
+    uint64_t s2 = 0, out[TRACE_S2__COUNT] = { 0 }, insn = 0, reason[TRACE_P2M_R__COUNT] = { 0 };
+    uint64_t pages_fault = 0, by_type[TRACE_P2M__COUNT] = { 0 }, not_xen = 0, exc1 = 0, run_end = 0;
+    uint64_t cycles = 0, insns = 0;
+    struct trace_rec rec;
+    while ((rc = trace_next(r, &rec)) == 1) {
+        if (rec.flags & TRACE_F_NOT_XEN) not_xen++;
+        switch (rec.kind) {
+        case TRACE_K_S2_FAULT:
+            s2++;
+            if (rec.ev.s2_fault.outcome < TRACE_S2__COUNT) out[rec.ev.s2_fault.outcome]++;
+            if (rec.ev.s2_fault.is_insn) insn++;
+            break;
+        case TRACE_K_P2M:
+            if (rec.ev.p2m.op != TRACE_P2M_MAP) break;
+            if (rec.ev.p2m.reason < TRACE_P2M_R__COUNT) reason[rec.ev.p2m.reason]++;
+            if (rec.ev.p2m.reason == TRACE_P2M_R_FAULT) {
+                pages_fault += rec.ev.p2m.size >> 12;
+                if (rec.ev.p2m.type < TRACE_P2M__COUNT) by_type[rec.ev.p2m.type]++;
+            }
+            break;
+        case TRACE_K_EXC_TAKEN:
+            if (rec.ev.exc_taken.to_el == 1) exc1++;
+            break;
+        case TRACE_K_RUN_END:
+            run_end++;
+            cycles = rec.ev.run_end.total_cycles;
+            insns = rec.ev.run_end.total_insns;
+            break;
+        }
+    }
+    printf("s2_faults=%llu\ns2_mapped=%llu\ns2_inject_dabt=%llu\ns2_inject_pabt=%llu\ns2_emulated=%llu\ns2_insn=%llu\n",
+           (unsigned long long)s2, (unsigned long long)out[TRACE_S2_MAPPED], (unsigned long long)out[TRACE_S2_INJECT_DABT],
+           (unsigned long long)out[TRACE_S2_INJECT_PABT], (unsigned long long)out[TRACE_S2_EMULATED_MMIO], (unsigned long long)insn);
+    printf("maps_boot=%llu\nmaps_fault=%llu\nmaps_hypercall=%llu\nmaps_domctl=%llu\npages_fault=%llu\n",
+           (unsigned long long)reason[TRACE_P2M_R_BOOT], (unsigned long long)reason[TRACE_P2M_R_FAULT],
+           (unsigned long long)reason[TRACE_P2M_R_HYPERCALL], (unsigned long long)reason[TRACE_P2M_R_DOMCTL],
+           (unsigned long long)pages_fault);
+    for (unsigned t = 1; t < TRACE_P2M__COUNT; t++)
+        printf("maps_fault_%s=%llu\n", trace_p2m_type_name(t), (unsigned long long)by_type[t]);
+    printf("not_xen=%llu\nexc_el1=%llu\nrun_end=%llu\ncycles=%llu\ninsns=%llu\nrecords=%llu\nstatus=%d\n",
+           (unsigned long long)not_xen, (unsigned long long)exc1, (unsigned long long)run_end,
+           (unsigned long long)cycles, (unsigned long long)insns, (unsigned long long)trace_reader_records(r), rc);
+    trace_close(r);
+    return rc == 0 ? 0 : rc == TRACE_ERR_TRUNCATED ? 3 : 1;
+}
