@@ -134,7 +134,11 @@ int hv_stage2_abort(struct hv *hv, struct cpu *c, const struct cpu_s2_abort *inf
     }
     if (TRACE_ON(hv->tr)) {
         struct trace_ts ts = HV_TS(c, 0);
+        /* The faulting instruction for the dump's disassembly: a data abort's instruction can
+         * be read through the guest's translation (no side effects); an instruction abort's
+         * cannot (that fetch is what faulted). */
         uint32_t insn = 0;
+        if (is_data && cpu_debug_read(c, info->pc, &insn, 4) != 4) insn = 0;
         bool isv = is_data && (esr & ESR_ISS_ISV);
         trace_emit_s2_fault(hv->tr, &ts, &(struct trace_s2_fault){
             .pc = info->pc, .va = mk_va(info->far), .ipa = mk_ipa(gpa), .esr = esr, .insn = insn,

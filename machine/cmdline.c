@@ -95,7 +95,7 @@ void fl_print_help(void *fp)
 "  -S                  do not start the guest until gdb connects and continues\n"
 "faultline options:\n"
 "  -trace file=FILE[,sync=on]  write the trace stream (docs/trace.md) to FILE; read it\n"
-"                      with fl-trace; sync=on writes every record at once\n"
+"                      with faultline-trace; sync=on writes every record at once\n"
 "  -icount-limit N     stop after N instructions (all vCPUs), exit status 3\n"
 "  -quantum N          instructions per vCPU turn in the round-robin (default 10000)\n"
 "  -seed N             seed for /chosen kaslr-seed and rng-seed (default 0)\n"

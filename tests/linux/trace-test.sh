@@ -5,9 +5,9 @@
 #     read back with the library (trace-facts): a RUN-END record, stage-2 faults that mapped
 #     device pages (reason fault, p2m_mmio_direct_c), no boot-time device maps; the same boot
 #     under eager has 0 fault maps.
-#  2. linux/trace-perfetto: `fl-trace export --format=perfetto T` is valid trace-event JSON
+#  2. linux/trace-perfetto: `faultline-trace export --format=perfetto T` is valid trace-event JSON
 #     (tests/linux/check-trace-event.py).
-#  3. linux/trace-kill: a traced boot killed with SIGKILL in the middle: `fl-trace dump` prints
+#  3. linux/trace-kill: a traced boot killed with SIGKILL in the middle: `faultline-trace dump` prints
 #     every complete record and reports the truncation with exit status 3 (no RUN-END record);
 #     the same file cut inside a record: exit 3, "ends inside a record", the records before it.
 set -u
@@ -15,7 +15,7 @@ cd "$(dirname "$0")/../.." || exit 2
 EMU=${1:-./faultline}
 B=${B:-build/release}
 FACTS=$B/tests/scenarios/trace-facts
-FLT=./fl-trace
+FLT=./faultline-trace
 d=$(mktemp -d); trap 'rm -rf "$d"' EXIT
 args="-M virt -m 512M -smp 1 -nographic -no-reboot -rtc base=2024-01-01 -kernel guest-cache/Image
  -initrd guest-cache/initramfs.cpio.gz"

@@ -6,7 +6,7 @@
  *   Xen's behaviour), exc_el1 (exceptions taken to EL1), run_end (0/1), cycles, insns (RUN-END),
  *   records, status (0 clean end, else the trace_err).
  * Exit status 0 when the file was read to its clean end, 3 when it ends inside a record, 1 on
- * other errors (as fl-trace). */
+ * other errors (as faultline-trace). */
 #include <stdio.h>
 #include "machine/trace.h"
 

@@ -1,11 +1,11 @@
 #!/bin/sh
-# tests/tools/run-suite.sh — fl-trace over a sample trace written by the trace unit test
+# tests/tools/run-suite.sh — faultline-trace over a sample trace written by the trace unit test
 # (`test_trace --write-sample`): dump/stats/export output, truncated and malformed input.
 # Prints PASS:/FAIL: lines for tests/run.sh.
 set -u
 B=${B:-build/release}
 T=$B/tests/unit/test_trace
-FL=$B/tools/fl-trace
+FL=$B/tools/faultline-trace
 # Build what is missing. Until the top-level Makefile includes tools/Makefile.inc, add it here.
 if grep -q '^include tools/Makefile.inc' Makefile 2>/dev/null; then mk="make -s"; else mk="make -s -f Makefile -f tools/Makefile.inc"; fi
 $mk "$T" "$FL" >/dev/null 2>&1 || { echo "FAIL: tools: building $T and $FL"; exit 1; }
@@ -90,7 +90,7 @@ head -c $((size - 5)) "$d/s.fltr" >"$d/trunc"
 check "truncated: exit 3" [ "$rc" = 3 ]
 check "truncated: earlier records printed" [ "$(wc -l <"$d/td")" = 17 ]
 check "truncated: one error line" [ "$(wc -l <"$d/te")" = 1 ]
-check "truncated: says truncated" grep -q '^fl-trace: .*truncated.*after 17 records' "$d/te"
+check "truncated: says truncated" grep -q '^faultline-trace: .*truncated.*after 17 records' "$d/te"
 "$FL" export --format=perfetto "$d/trunc" >"$d/tp" 2>/dev/null
 if command -v python3 >/dev/null 2>&1; then
     check "truncated: perfetto export still valid JSON" python3 -c "import json,sys; json.load(open(sys.argv[1]))" "$d/tp"
@@ -119,5 +119,5 @@ check "unknown export format: exit 2" [ "$rc" = 2 ]
 "$FL" dump --kind=NOPE "$d/s.fltr" >/dev/null 2>&1; rc=$?
 check "unknown kind filter: exit 2" [ "$rc" = 2 ]
 "$FL" --help >"$d/h"; rc=$?
-check "--help: exit 0 and usage" sh -c "[ $rc = 0 ] && grep -q '^usage: fl-trace dump' '$d/h'"
+check "--help: exit 0 and usage" sh -c "[ $rc = 0 ] && grep -q '^usage: faultline-trace dump' '$d/h'"
 exit 0

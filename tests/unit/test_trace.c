@@ -5,7 +5,7 @@
  * NULL/disabled tracer that writes nothing.
  *
  * `test_trace --write-sample FILE` writes the sample trace that tests/tools/run-suite.sh
- * feeds to fl-trace. */
+ * feeds to faultline-trace. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>

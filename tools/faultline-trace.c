@@ -1,7 +1,7 @@
-/* tools/fl-trace.c — a thin front end over the trace reader (machine/trace.h):
- *   fl-trace dump [filters] FILE       one human-readable line per event
- *   fl-trace stats FILE                counts per kind and per outcome (alias: summary)
- *   fl-trace export --format=json|perfetto FILE   (alias: perfetto FILE)
+/* tools/faultline-trace.c — a thin front end over the trace reader (machine/trace.h):
+ *   faultline-trace dump [filters] FILE       one human-readable line per event
+ *   faultline-trace stats FILE                counts per kind and per outcome (alias: summary)
+ *   faultline-trace export --format=json|perfetto FILE   (alias: perfetto FILE)
  * Exit status: 0 ok; 1 malformed or unreadable input (one error line on stderr); 2 usage;
  * 3 the file ends inside a record (a killed run: everything before it was still printed). */
 #include <capstone.h>
@@ -13,7 +13,7 @@
 #include <string.h>
 #include "machine/trace.h"
 
-static const char *prog = "fl-trace";
+static const char *prog = "faultline-trace";
 
 static void usage(FILE *f)
 {
