@@ -39,8 +39,8 @@ bool cpu_has_feature(const struct cpu *c, enum cpu_feature f);
 #define HCR_EL2_VM   (1ull << 0)    /* stage 2 on (Arm ARM D13.2.46) */
 #define HCR_EL2_FMO  (1ull << 3)    /* physical FIQ → EL2, virtual FIQ to EL1 */
 #define HCR_EL2_IMO  (1ull << 4)    /* physical IRQ → EL2, virtual IRQ to EL1 */
-#define HCR_EL2_TWI  (1ull << 13)   /* (recorded; WFI is not trapped by this model) */
-#define HCR_EL2_TWE  (1ull << 14)
+#define HCR_EL2_TWI  (1ull << 13)   /* WFI at EL0/EL1 traps to EL2 (the wfx_el2 hook) */
+#define HCR_EL2_TWE  (1ull << 14)   /* WFE at EL0/EL1 traps to EL2 (the wfx_el2 hook) */
 #define HCR_EL2_TSC  (1ull << 19)   /* SMC from EL1 traps to EL2 (the smccc hook, is_hvc = 0) */
 struct cpu_el2 {
     uint64_t hcr;          /* HCR_EL2 */
@@ -109,7 +109,14 @@ struct cpu_hooks {
     /* A physical IRQ (irq = true) or FIQ taken to EL2 (HCR_EL2.IMO/FMO, whatever PSTATE.I/F):
      * the hypervisor acknowledges it at the physical GIC. */
     void (*irq_el2)(void *opaque, struct cpu *c, bool irq);
+    /* WFI/WFE trapped to EL2 by HCR_EL2.TWI/TWE (ESR_EL2.EC 0x01, ISS.TI = 1 for WFE). The
+     * vCPU's PC is already past the instruction; the hypervisor blocks the vCPU
+     * (cpu_wait_for_interrupt) or lets it yield its time slice (cpu_request_exit). */
+    void (*wfx_el2)(void *opaque, struct cpu *c, bool is_wfe, uint32_t esr);
 };
+/* Put the vCPU in the WFI low-power state: it runs again when an interrupt (physical or
+ * virtual) is pending for it — what a hypervisor's vcpu_block does for a trapped WFI. */
+void cpu_wait_for_interrupt(struct cpu *c);
 
 struct cpu_config {
     enum cpu_profile profile;

@@ -427,6 +427,7 @@ void cpu_set_irq_line(struct cpu *c, enum cpu_irq_line line, bool level)
 }
 
 void cpu_send_event(struct cpu *c) { c->event_register = true; c->wfi = false; }
+void cpu_wait_for_interrupt(struct cpu *c) { c->wfi = true; c->wfe = false; c->attention = true; }
 
 uint64_t cpu_get_pstate(const struct cpu *c) { return cpu_pack_pstate(c); }
 

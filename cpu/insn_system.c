@@ -134,11 +134,22 @@ static const struct dinsn *wfx_trap(struct cpu *c, const struct dinsn *d, bool w
 {
     return cpu_take_sync(c, pc_of(c, d), (uint32_t)EC_WFX << 26 | ESR_IL | 1u << 24 | 0xeu << 20 | wfe, 0, false);
 }
+/* HCR_EL2.TWI/TWE (D1.16.3): a WFI/WFE that is not trapped to EL1 first traps to EL2, i.e. to
+ * the native hypervisor. The WFE's event register is consumed first (a WFE that would
+ * complete at once does not trap). */
+static const struct dinsn *wfx_trap_el2(struct cpu *c, const struct dinsn *d, bool wfe)
+{
+    uint32_t esr = (uint32_t)EC_WFX << 26 | ESR_IL | 1u << 24 | 0xeu << 20 | wfe;
+    c->pc = pc_of(c, d) + 4;
+    c->hooks.wfx_el2(c->hooks.opaque, c, wfe, esr);
+    return NULL;
+}
 /* WFI: idle until an interrupt (even a masked one) is pending. The machine loop sees
  * CPU_EXIT_WFI and skips virtual time to the next event. */
 SYS(exec_wfi)
 {
     if (unlikely(c->el == 0) && !(c->sr[SR_SCTLR_EL1] & SCTLR_nTWI)) return wfx_trap(c, d, false);
+    if (unlikely(c->el2.hcr & HCR_EL2_TWI) && c->hooks.wfx_el2) return wfx_trap_el2(c, d, false);
     c->wfi = true;
     c->wfe = false;
     return cpu_exit_next(c, d);
@@ -148,6 +159,7 @@ SYS(exec_wfe)
 {
     if (c->event_register) { c->event_register = false; return d + 1; }
     if (unlikely(c->el == 0) && !(c->sr[SR_SCTLR_EL1] & SCTLR_nTWE)) return wfx_trap(c, d, true);
+    if (unlikely(c->el2.hcr & HCR_EL2_TWE) && c->hooks.wfx_el2) return wfx_trap_el2(c, d, true);
     c->wfi = true;
     c->wfe = true;
     c->wfe_since = timing_counter(c);

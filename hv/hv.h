@@ -229,6 +229,7 @@ struct hv_stats {
     uint64_t maintenance;        /* maintenance interrupts */
     uint64_t hvc;                /* HVC/SMC calls from the domain */
     uint64_t sysreg_traps;       /* GICv3: trapped ICC_* accesses (SGIs) */
+    uint64_t wfi_traps, wfe_traps; /* HCR_EL2.TWI/TWE: WFI blocked, WFE yielded */
     uint64_t s2_map;             /* ... of the faults: mapped by the lazy policy, then retried */
     uint64_t s2_inject_pabt;     /* ... injected as prefetch aborts */
     uint64_t lazy_pages;         /* pages mapped by the fault path */
@@ -250,6 +251,7 @@ int hv_dom0_fdt(struct hv *hv, const void *host, void **out, size_t *out_size, c
 void hv_reset(struct hv *hv);
 /* cpu_hooks entry points (the board forwards to these). */
 int hv_stage2_abort(struct hv *hv, struct cpu *c, const struct cpu_s2_abort *info);  /* enum cpu_s2_action */
+void hv_wfx(struct hv *hv, struct cpu *c, bool is_wfe, uint32_t esr);                /* WFI/WFE trapped to EL2 */
 void hv_irq(struct hv *hv, struct cpu *c, bool irq);
 /* cpu_hooks.smccc for the domain's vCPUs (traps.c: do_trap_hvc_smccc). false = UNDEFINED. */
 bool hv_smccc(struct hv *hv, struct cpu *c, bool is_hvc, uint16_t imm);

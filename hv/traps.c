@@ -184,3 +184,20 @@ bool hv_smccc(struct hv *hv, struct cpu *c, bool is_hvc, uint16_t imm)
     }
     return ok;
 }
+
+/* Trapped WFI/WFE (Xen's do_trap_wfi_wfe, xen-arm.md): a WFI blocks the vCPU until an interrupt
+ * is pending for it (vcpu_block); a WFE yields the rest of its time slice (vcpu_yield). Either
+ * way the guest resumes after the instruction. */
+void hv_wfx(struct hv *hv, struct cpu *c, bool is_wfe, uint32_t esr)
+{
+    uint64_t pc = cpu_get_pc(c) - 4;
+    el2_enter(hv, c, TRACE_EXC_SYNC, esr, pc, 0);
+    if (is_wfe) {
+        hv->stats.wfe_traps++;
+        cpu_request_exit(c);
+    } else {
+        hv->stats.wfi_traps++;
+        cpu_wait_for_interrupt(c);
+    }
+    el2_leave(hv, c, pc + 4);
+}

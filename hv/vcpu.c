@@ -14,11 +14,10 @@ void hv_vcpu_init(struct hv *hv, struct vcpu *v, unsigned id, struct cpu *c)
 void hv_vcpu_reset(struct hv *hv, struct vcpu *v)
 {
     /* HCR_EL2 as Xen's HCR_GUEST_FLAGS, reduced to what this model implements: VM (stage 2),
-     * IMO/FMO (physical interrupts to EL2, virtual ones to the guest), TSC (SMC traps). Xen also
-     * sets TWI/TWE (WFI/WFE yield to the scheduler); here a WFI simply idles the vCPU, which is
-     * the same thing for a pinned vCPU. */
+     * IMO/FMO (physical interrupts to EL2, virtual ones to the guest), TSC (SMC traps), TWI/TWE
+     * (WFI blocks the vCPU, WFE yields: hv_wfx). */
     struct cpu_el2 s = {
-        .hcr = HCR_EL2_VM | HCR_EL2_IMO | HCR_EL2_FMO | HCR_EL2_TSC,
+        .hcr = HCR_EL2_VM | HCR_EL2_IMO | HCR_EL2_FMO | HCR_EL2_TSC | HCR_EL2_TWI | HCR_EL2_TWE,
         .vtcr = p2m_vtcr(hv->dom0.p2m),
         .vttbr = p2m_vttbr(hv->dom0.p2m),
         .vpidr = 0,                               /* MIDR_EL1 as the hardware's */

@@ -61,6 +61,12 @@ static void board_irq_el2(void *opaque, struct cpu *c, bool irq)
     struct board *b = opaque;
     if (b->hv) hv_irq(b->hv, c, irq);
 }
+static void board_wfx_el2(void *opaque, struct cpu *c, bool is_wfe, uint32_t esr)
+{
+    struct board *b = opaque;
+    if (b->hv) hv_wfx(b->hv, c, is_wfe, esr);
+    else if (!is_wfe) cpu_wait_for_interrupt(c);
+}
 static void board_hv_log(void *opaque, const char *msg) { (void)opaque; mlog_guest_error("%s", msg); }
 static void board_timer_irq(void *opaque, struct cpu *c, unsigned intid, bool level)
 {
@@ -199,7 +205,8 @@ struct board *board_create(const struct fl_options *o, struct chardev *chr, char
     b->psci = psci_new(b->cpus, b->ncpus);
     struct cpu_hooks hooks = { .opaque = b, .smccc = board_smccc, .timer_irq = board_timer_irq,
                                .sysreg_ext_read = board_icc_read, .sysreg_ext_write = board_icc_write,
-                               .stage2_abort = board_stage2_abort, .irq_el2 = board_irq_el2 };
+                               .stage2_abort = board_stage2_abort, .irq_el2 = board_irq_el2,
+                               .wfx_el2 = board_wfx_el2 };
     for (unsigned i = 0; i < b->ncpus; i++) {
         /* MPIDR Aff0 = vCPU number, as QEMU virt numbers up to 8 CPUs (and as the GICv3
          * model's affinity routing expects). */
@@ -534,14 +541,16 @@ void board_print_summary(struct board *b, FILE *f)
         for (unsigned i = 0; i < b->ncpus; i++) virqs += cpu_get_stats(b->cpus[i])->virqs;
         fprintf(f, "hv: xen dom0: stage-2 faults %llu (mmio %llu, retry %llu, injected %llu), "
                 "mmio emulations %llu reads %llu writes, virqs injected %llu (hw %llu), "
-                "virq exceptions %llu, physical irqs %llu, maintenance %llu, hvc %llu, sysreg traps %llu\n",
+                "virq exceptions %llu, physical irqs %llu, maintenance %llu, hvc %llu, sysreg traps %llu, "
+                "wfi traps %llu, wfe traps %llu\n",
                 (unsigned long long)h->s2_faults, (unsigned long long)h->s2_mmio,
                 (unsigned long long)h->s2_retry, (unsigned long long)h->s2_inject,
                 (unsigned long long)h->mmio_reads, (unsigned long long)h->mmio_writes,
                 (unsigned long long)h->virq_injected, (unsigned long long)h->virq_hw,
                 (unsigned long long)virqs, (unsigned long long)h->pirqs,
                 (unsigned long long)h->maintenance, (unsigned long long)h->hvc,
-                (unsigned long long)h->sysreg_traps);
+                (unsigned long long)h->sysreg_traps, (unsigned long long)h->wfi_traps,
+                (unsigned long long)h->wfe_traps);
         char pol[512];
         board_hv_policy(o_of(b), pol, sizeof pol);
         fprintf(f, "hv: policy %s: lazily mapped %llu faults (%llu pages), injected prefetch aborts %llu, hypercall pages %llu\n",

@@ -39,6 +39,7 @@ static enum cpu_s2_action h_s2(void *o, struct cpu *c, const struct cpu_s2_abort
     return (enum cpu_s2_action)hv_stage2_abort(hv, c, i);
 }
 static void h_irq(void *o, struct cpu *c, bool irq) { hv_irq(hv, c, irq); }
+static void h_wfx(void *o, struct cpu *c, bool is_wfe, uint32_t esr) { hv_wfx(hv, c, is_wfe, esr); }
 static bool h_smccc(void *o, struct cpu *c, bool is_hvc, uint16_t imm) { return hv_smccc(hv, c, is_hvc, imm); }
 static unsigned psci_calls;
 static bool fake_psci(void *o, struct cpu *c, bool is_hvc, uint16_t imm)
@@ -65,7 +66,7 @@ static int setup_gic(unsigned version)
     if (version == 2) assert_int_equal(gic_map_virt(gic, bus), 0);
     sh = cpu_shared_new(bus);
     struct cpu_hooks h = { .smccc = h_smccc, .stage2_abort = h_s2, .irq_el2 = h_irq,
-                           .sysreg_ext_read = h_icc_r, .sysreg_ext_write = h_icc_w };
+                           .sysreg_ext_read = h_icc_r, .sysreg_ext_write = h_icc_w, .wfx_el2 = h_wfx };
     struct cpu_config cfg = { .profile = CPU_PROFILE_CORTEX_A57, .gicv3_sysregs = version == 3 };
     cpus[0] = cpu_new(sh, &cfg, &h);
     struct hv_config hc = { .bus = bus, .gic = gic, .cpus = cpus, .ncpus = 1, .gic_version = version,
@@ -241,6 +242,37 @@ static void test_hvc(void **st)
     assert_int_equal(cpu_get_pc(c), VBAR + 0x200);
     assert_int_equal(sysreg(ENC_ESR) >> 26, 0);         /* UNDEFINED */
     assert_int_equal(hv_get_stats(hv)->hvc, 2);
+}
+
+/* HCR_EL2.TWI/TWE: a WFI at EL1 traps to the hypervisor, which blocks the vCPU (cpu_run returns
+ * idle, PC past the WFI); a WFE traps and yields (the vCPU goes on at the next instruction in its
+ * next time slice); a WFE with the event register set completes without trapping. */
+static void test_wfi_wfe_traps(void **st)
+{
+    struct cpu *c = cpus[0];
+    const uint32_t prog[] = { 0xd503207f /* wfi */, 0xd503205f /* wfe */, 0xd50320bf /* sevl */,
+                              0xd503205f /* wfe */, B_SELF };
+    load(CODE, prog, 5);
+    struct cpu_el2 e;
+    cpu_get_el2_state(c, &e);
+    assert_true(e.hcr & HCR_EL2_TWI);
+    assert_true(e.hcr & HCR_EL2_TWE);
+    assert_int_equal(cpu_run(c, 10), CPU_EXIT_WFI);
+    assert_int_equal(cpu_get_pc(c), CODE + 4);
+    assert_int_equal(hv_get_stats(hv)->wfi_traps, 1);
+    /* Still blocked: nothing pending. */
+    assert_int_equal(cpu_run(c, 10), CPU_EXIT_WFI);
+    assert_int_equal(cpu_icount(c), 1);
+    /* An interrupt for the vCPU unblocks it; the WFE then traps and yields. */
+    cpu_set_irq_line(c, CPU_VIRQ, true);
+    cpu_set_irq_line(c, CPU_VIRQ, false);
+    assert_int_equal(cpu_run(c, 10), CPU_EXIT_REQUEST);
+    assert_int_equal(cpu_get_pc(c), CODE + 8);
+    assert_int_equal(hv_get_stats(hv)->wfe_traps, 1);
+    /* SEVL then WFE: the event register is consumed, no trap. */
+    cpu_run(c, 2);
+    assert_int_equal(cpu_get_pc(c), CODE + 16);
+    assert_int_equal(hv_get_stats(hv)->wfe_traps, 1);
 }
 
 /* Emulated MMIO: the vGIC distributor answers loads and stores decoded from the ISS; the
@@ -463,6 +495,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_stage2_permission_fault, setup, teardown),
         cmocka_unit_test_setup_teardown(test_mmio_emulation, setup, teardown),
         cmocka_unit_test_setup_teardown(test_hvc, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_wfi_wfe_traps, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cntvoff, setup, teardown),
         cmocka_unit_test_setup_teardown(test_s1_normal_s2_device_alignment, setup, teardown),
         cmocka_unit_test_setup_teardown(test_lr_injection, setup, teardown),
