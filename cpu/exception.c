@@ -76,7 +76,7 @@ const struct dinsn *cpu_take_sync(struct cpu *c, uint64_t pc, uint32_t esr, uint
 
 const struct dinsn *cpu_undef(struct cpu *c, const struct dinsn *d)
 {
-    return cpu_take_sync(c, pc_of(c, d), (EC_UNKNOWN << 26) | ESR_IL, 0, false);
+    return cpu_take_sync(c, pc_of(c, d), ((uint32_t)EC_UNKNOWN << 26) | ESR_IL, 0, false);
 }
 
 const struct dinsn *exec_undefined(struct cpu *c, const struct dinsn *d) { return cpu_undef(c, d); }

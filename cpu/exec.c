@@ -121,7 +121,7 @@ const struct dinsn *cpu_fetch(struct cpu *c, uint64_t target)
 {
     if (unlikely(target & 3)) {
         c->pc = target;
-        return cpu_take_sync(c, target, (EC_PC_ALIGN << 26) | ESR_IL, target, true);
+        return cpu_take_sync(c, target, ((uint32_t)EC_PC_ALIGN << 26) | ESR_IL, target, true);
     }
     uint64_t page = target & PAGE_MASK;
     struct itlb_entry *e = &c->itlb[(target >> PAGE_SHIFT) & (ITLB_SIZE - 1)];

@@ -255,7 +255,8 @@ static int map_host_devices(struct hv *hv, const void *fdt, char *err, size_t er
             return -1;
         }
         for (int k = 0; k + 16 <= len; k += 16) {
-            uint64_t base = fdt64_to_cpu(reg[k / 8]), size = fdt64_to_cpu(reg[k / 8 + 1]);
+            /* FDT cells are only 4-byte aligned: fdt64_ld reads them bytewise. */
+            uint64_t base = fdt64_ld(&reg[k / 8]), size = fdt64_ld(&reg[k / 8 + 1]);
             uint64_t b = base & PAGE_MASK, e = (base + size + PAGE_SIZE - 1) & PAGE_MASK;
             if (e <= b) continue;
             if (hv->nregions == HV_MAX_REGIONS) { snprintf(err, errlen, "hv: more than %u device regions", HV_MAX_REGIONS); return -1; }
