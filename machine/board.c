@@ -198,6 +198,15 @@ struct board *board_create(const struct fl_options *o, struct chardev *chr, char
     b->rtc_base = o->rtc_base >= 0 ? (uint64_t)o->rtc_base : (uint64_t)time(NULL);
     b->rtc = pl031_new((uint32_t)b->rtc_base, board_now_ns, b, rtc_irq);
     bus_map_mmio(b->bus, "pl031", mk_pa(VIRT_RTC), 0x1000, &pl031_mmio_ops, b->rtc);
+    /* -M virt,sram=on (seed 002): on-chip SRAM, plain memory on the bus (any access size,
+     * unaligned, DC ZVA, instruction fetch), so that only the combined stage-1/stage-2 memory
+     * type decides what faults. Described as a host-DT "mmio-sram" node, hence a device region
+     * for dom0 under -hv xen (mapped by the MMIO policy, type per region=0x09060000:TYPE). */
+    if (o->sram && !(b->sram = bus_map_ram(b->bus, "sram", mk_pa(VIRT_SRAM), VIRT_SRAM_SIZE, NULL))) {
+        snprintf(err, errlen, "-M virt,sram=on: cannot map the SRAM");
+        board_free(b);
+        return NULL;
+    }
     if (board_virtio_create(b, err, errlen) < 0) { board_free(b); return NULL; }
 
     b->sh = cpu_shared_new(b->bus);
@@ -267,6 +276,10 @@ int board_load(struct board *b, char *err, size_t errlen)
     if (b->resets) {                        /* SYSTEM_RESET: RAM back to zero (not the p2m) */
         madvise(b->ram, bl->ram_size, MADV_DONTNEED);
         bus_notify_ram_write(b->bus, mk_pa(VIRT_RAM_BASE), bl->ram_size);
+        if (b->sram) {                      /* the SRAM too: every reset starts the same */
+            memset(b->sram, 0, VIRT_SRAM_SIZE);
+            bus_notify_ram_write(b->bus, mk_pa(VIRT_SRAM), VIRT_SRAM_SIZE);
+        }
     }
     if (o->kernel && loader_load_kernel(b->bus, o->kernel, bl, err, errlen) < 0) return -1;
     if (o->initrd && !bl->is_linux)
@@ -278,7 +291,7 @@ int board_load(struct board *b, char *err, size_t errlen)
         .cpu_max = o->cpu_profile == CPU_PROFILE_MAX, .gic_version = o->gic_version,
         .psci_smc = false, .bootargs = o->append,
         .initrd_start = bl->initrd_start, .initrd_size = bl->initrd_size,
-        .seed = o->seed, .has_pl031 = true,
+        .seed = o->seed, .has_pl031 = true, .has_sram = b->sram != NULL,
     };
     board_virtio_fdt(b, &fc);
     free(b->dtb);

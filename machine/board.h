@@ -14,6 +14,7 @@ struct board {
     const struct fl_options *o;
     struct bus *bus;
     uint8_t *ram;
+    uint8_t *sram;             /* -M virt,sram=on: VIRT_SRAM_SIZE bytes at VIRT_SRAM (bus-owned), or NULL */
     struct cpu_shared *sh;
     struct cpu *cpus[BOARD_MAX_CPUS];
     unsigned ncpus;

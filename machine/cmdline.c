@@ -64,10 +64,11 @@ void fl_print_help(void *fp)
 "faultline " FAULTLINE_VERSION " - AArch64 system emulator, qemu-system-aarch64 -M virt compatible\n"
 "\n"
 "Machine:\n"
-"  -M|-machine virt[,gic-version=2|3|host|max][,iommu=smmuv2|none][,dumpdtb=FILE]\n"
+"  -M|-machine virt[,gic-version=2|3|host|max][,iommu=smmuv2|none][,sram=on|off][,dumpdtb=FILE]\n"
 "                      board (only virt); dumpdtb writes the DTB to FILE and exits;\n"
 "                      iommu: the SMMUv2 (MMU-500) in front of the virtio devices\n"
-"                      (default smmuv2 when a -device is given)\n"
+"                      (default smmuv2 when a -device is given);\n"
+"                      sram=on: 64 KiB of SRAM at 0x09060000, a mmio-sram DT node (default off)\n"
 "  -cpu cortex-a57|max CPU model (default cortex-a57)\n"
 "  -m SIZE[K|M|G|T]    RAM size, MiB without a suffix (default 128M)\n"
 "  -smp N              number of vCPUs, 1..8 (secondaries start through PSCI CPU_ON)\n"
@@ -173,10 +174,14 @@ static int parse_machine(const char *arg, struct fl_options *o, char *err, size_
             if (!strcmp(val, "smmuv2")) o->iommu = FL_IOMMU_SMMUV2;
             else if (!strcmp(val, "none")) o->iommu = FL_IOMMU_NONE;
             else FAIL("-M %s: iommu=%s: must be smmuv2 or none (faultline models an SMMUv2, not QEMU's smmuv3)", arg, val);
+        } else if (!strcmp(tok, "sram")) {
+            if (!strcmp(val, "on")) o->sram = true;
+            else if (!strcmp(val, "off")) o->sram = false;
+            else FAIL("-M %s: sram=%s: must be on or off", arg, val);
         } else if (!strcmp(tok, "virtualization") || !strcmp(tok, "secure")) {
             if (strcmp(val, "off")) FAIL("-M %s: %s=%s: not supported (EL2/EL3 are not emulated; only off)", arg, tok, val);
         } else {
-            FAIL("-M %s: unknown machine property '%s' (supported: gic-version, iommu, dumpdtb)", arg, tok);
+            FAIL("-M %s: unknown machine property '%s' (supported: gic-version, iommu, sram, dumpdtb)", arg, tok);
         }
     }
     return 0;

@@ -269,6 +269,23 @@ int virt_fdt_build(const struct virt_fdt_config *cfg, void **blob, size_t *size,
         prop_str(&b, rtc, "clock-names", "apb_pclk");
     }
 
+    /* /sram@9060000 (-M virt,sram=on; seed 002): Linux's mmio-sram binding
+     * (Documentation/devicetree/bindings/sram/sram.yaml): reg, #address-cells = #size-cells = 1
+     * and ranges = <0 base size> mapping the (empty) sub-node address space onto the region. */
+    if (cfg->has_sram) {
+        char name[40];
+        snprintf(name, sizeof name, "sram@%llx", (unsigned long long)VIRT_SRAM);
+        int sr = node(&b, 0, name);
+        /* Set in reverse: libfdt puts each new property first (reads compatible, reg, ...). */
+        uint32_t ranges[4] = { 0, (uint32_t)(VIRT_SRAM >> 32), (uint32_t)VIRT_SRAM, (uint32_t)VIRT_SRAM_SIZE };
+        prop_cells(&b, sr, "ranges", ranges, 4);
+        prop_u32(&b, sr, "#size-cells", 1);
+        prop_u32(&b, sr, "#address-cells", 1);
+        uint64_t reg[2] = { VIRT_SRAM, VIRT_SRAM_SIZE };
+        prop_reg2(&b, sr, reg, 1);
+        prop_str(&b, sr, "compatible", "mmio-sram");
+    }
+
     memory_node(&b, cfg);
 
     /* /psci: PSCI 1.0 binding with the 0.1 function IDs (SMC64 where there is one) */

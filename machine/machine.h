@@ -19,6 +19,7 @@
 #define VIRT_RTC            0x09010000ull
 #define VIRT_SMMU           0x09050000ull
 #define VIRT_SRAM           0x09060000ull
+#define VIRT_SRAM_SIZE      0x10000ull      /* 64 KiB of on-chip SRAM (-M virt,sram=on) */
 #define VIRT_DMA            0x09070000ull
 #define VIRT_VIRTIO_MMIO    0x0A000000ull
 #define VIRT_RAM_BASE       0x40000000ull
@@ -179,6 +180,7 @@ struct virt_fdt_config {
     uint64_t initrd_start, initrd_size;
     uint64_t seed;                     /* kaslr-seed / rng-seed derive from this, never the host */
     bool has_pl031;
+    bool has_sram;                     /* sram@9060000, compatible "mmio-sram" (-M virt,sram=on) */
     /* DMA masters (machine/board_virtio.c; all zero = none, the tree is unchanged) */
     unsigned nvirtio;                  /* virtio-mmio transports 0..nvirtio-1 (stream ID = n) */
     bool has_smmu;                     /* iommu@9050000 and `iommus` on the transports */
@@ -252,6 +254,7 @@ struct fl_options {
     struct fl_device devices[FL_MAX_DEVICES];  /* -device */
     unsigned ndevices;
     enum fl_iommu iommu;                 /* -M virt,iommu=smmuv2|none; default: smmuv2 with devices */
+    bool sram;                           /* -M virt,sram=on: 64 KiB mmio-sram at VIRT_SRAM (seed 002) */
 };
 /* 0 ok; -1 with err = "what: why" (print as "faultline: <err>", exit 1). */
 int fl_parse_args(int argc, char **argv, struct fl_options *o, char *err, size_t errlen);

@@ -14,6 +14,18 @@
 #                  ≥ 5 × trap_cycles (every fault is one EL2 round trip, trap_cycles = 1000);
 #   lazy (region): 5 faults = 3 mapped (one per device) + 2 injected, 34 pages (1 + 1 + the
 #                  SMMU's 32).
+#
+# mmio-sram (seed 002): tests/guest/mmio_sram on -M virt,sram=on under
+# -hv xen,mmio=eager,region=0x09060000:TYPE (and lazy for dev / c); the guest's stage 1 maps the
+# SRAM Normal WB and executable, /chosen/bootargs "sram=dev|nc|c|rwx" tells it what to expect
+# and it asserts its own results (PASS lines, RESULT ok). Trace facts asserted here:
+#   the p2m MAP covering 0x09060000 has the overridden type (boot: the 64 KiB region; lazy: one
+#   fault-mapped 4K page);
+#   dev      : 4 alignment faults at EL1 (memset head + tail, DC ZVA, unaligned STR: EC 0x25,
+#              DFSC 0x21), 1 stage-2 permission fault on the fetch → 1 injected prefetch abort;
+#   nc, c    : 0 alignment faults, the same 1 permission fault → prefetch abort;
+#   rwx      : 0 alignment faults, 0 stage-2 faults (the `ret` in SRAM runs), and the map is
+#              flagged TRACE_F_NOT_XEN with a NOTE (outside Xen's behaviour); no other type is.
 set -u
 cd "$(dirname "$0")/../.." || exit 2
 FL=${FAULTLINE:-./faultline}
@@ -22,31 +34,48 @@ FACTS=$B/tests/scenarios/trace-facts
 G=tests/guest/build
 TRAP=1000
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-for f in "$FL" "$FACTS" "$G/lazy_mmio.elf"; do
+for f in "$FL" "$FACTS" "$G/lazy_mmio.elf" "$G/mmio_sram.elf"; do
     [ -e "$f" ] || { echo "FAIL: scenarios ($f missing: make faultline unit guests)"; exit 1; }
 done
 
-printf '%-10s %-14s %7s %7s %6s %6s %6s %10s\n' scenario policy faults maps pages dabt pabt cycles
-# run NAME POLICY-OPTIONS: runs the guest, leaves facts in $tmp/NAME.facts; echoes nothing.
+# Columns: stage-2 faults, fault maps, pages mapped by faults, injected data / prefetch aborts,
+# alignment faults taken at EL1, execution from the device region (mmio-sram: ok / abort),
+# total cycles.
+FMT='%-10s %-14s %7s %7s %6s %6s %6s %6s %6s %10s\n'
+printf "$FMT" scenario policy faults maps pages dabt pabt align exec cycles
+SRAM=0x09060000
+# run SCENARIO NAME POLICY-OPTIONS [faultline options...]: runs the scenario's guest, leaves the
+# facts in $tmp/NAME.facts (mmio-sram: with the p2m facts at the SRAM's IPA); prints a table row.
 run() {
-    name=$1; hvopt=$2
-    timeout 60 "$FL" -M virt -nographic -kernel "$G/lazy_mmio.elf" -device virtio-rng-device \
+    scen=$1; name=$2; hvopt=$3; shift 3
+    case $scen in
+    lazy-mmio) set -- -kernel "$G/lazy_mmio.elf" -device virtio-rng-device "$@"; ipa= ;;
+    mmio-sram) set -- -M virt,sram=on -kernel "$G/mmio_sram.elf" "$@"; ipa=$SRAM ;;
+    esac
+    timeout 60 "$FL" -M virt -nographic "$@" \
         -hv "xen,$hvopt,trap_cycles=$TRAP" -trace "file=$tmp/$name.trace" </dev/null >"$tmp/$name.out" 2>&1
     echo "rc=$?" >"$tmp/$name.facts"
-    "$FACTS" "$tmp/$name.trace" >>"$tmp/$name.facts" 2>&1
+    "$FACTS" "$tmp/$name.trace" $ipa >>"$tmp/$name.facts" 2>&1
     grep -q '^RESULT ok' "$tmp/$name.out" && echo "guest=ok" >>"$tmp/$name.facts"
+    exec=-
+    if [ "$scen" = mmio-sram ]; then
+        exec=$(sed -n 's/^INFO .*exec=\([a-z]*\).*/\1/p' "$tmp/$name.out"); exec=${exec:-?}
+    fi
     ( . "$tmp/$name.facts"
-      printf '%-10s %-14s %7s %7s %6s %6s %6s %10s\n' lazy-mmio "$name" "$s2_faults" "$maps_fault" "$pages_fault" \
-          "$s2_inject_dabt" "$s2_inject_pabt" "$cycles" )
+      al=$exc_el1_align; [ "$scen" = mmio-sram ] || al=-
+      printf "$FMT" "$scen" "$name" "$s2_faults" "$maps_fault" "$pages_fault" \
+          "$s2_inject_dabt" "$s2_inject_pabt" "$al" "$exec" "$cycles" )
 }
-# expect NAME 'shell condition over the facts' DESCRIPTION
+# expect [SCENARIO] NAME 'shell condition over the facts' DESCRIPTION
 expect() {
-    if ( guest=no; . "$tmp/$1.facts"; eval "[ $2 ]" ); then echo "PASS: scenarios/lazy-mmio/$1: $3"
-    else echo "FAIL: scenarios/lazy-mmio/$1: $3 (facts: $(tr '\n' ' ' <"$tmp/$1.facts"))"; fi
+    scen=lazy-mmio
+    case $1 in lazy-mmio|mmio-sram) scen=$1; shift ;; esac
+    if ( guest=no; . "$tmp/$1.facts"; eval "[ $2 ]" ); then echo "PASS: scenarios/$scen/$1: $3"
+    else echo "FAIL: scenarios/$scen/$1: $3 (facts: $(tr '\n' ' ' <"$tmp/$1.facts"))"; fi
 }
-run eager mmio=eager
-run lazy mmio=lazy
-run lazy-region mmio=lazy,mmio_granule=region
+run lazy-mmio eager mmio=eager
+run lazy-mmio lazy mmio=lazy
+run lazy-mmio lazy-region mmio=lazy,mmio_granule=region
 for n in eager lazy lazy-region; do
     expect $n '$rc = 0 -a "$guest" = ok -a $run_end = 1 -a $status = 0' "guest passed, trace read to RUN-END"
     expect $n '$s2_inject_dabt = 1 -a $s2_inject_pabt = 1' "the hole's data abort and the fetch's prefetch abort injected"
@@ -62,3 +91,31 @@ if [ "$d" -ge $((5 * TRAP)) ] && [ "$d" -lt $((5 * TRAP + 2000)) ]; then
 else
     echo "FAIL: scenarios/lazy-mmio/cycles: lazy - eager = $d cycles, expected [$((5 * TRAP)), $((5 * TRAP + 2000)))"
 fi
+
+# ---- mmio-sram (seed 002) ----
+# sram NAME POLICY TYPE EXPECT: the guest told "sram=EXPECT", stage 2 maps the SRAM as TYPE.
+sram() { run mmio-sram "$1" "mmio=$2,region=$SRAM:$3" -append "sram=$4"; }
+sram eager-dev eager mmio_direct_dev dev
+sram eager-nc eager mmio_direct_nc nc
+sram eager-c eager mmio_direct_c c
+sram eager-rwx eager mmio_direct_c_rwx rwx
+sram lazy-dev lazy mmio_direct_dev dev
+sram lazy-c lazy mmio_direct_c c
+for n in eager-dev eager-nc eager-c eager-rwx lazy-dev lazy-c; do
+    expect mmio-sram $n '$rc = 0 -a "$guest" = ok -a $run_end = 1 -a $status = 0' "guest passed (its own checks), trace read to RUN-END"
+    t=mmio_direct_${n#*-}; [ "$t" = mmio_direct_rwx ] && t=mmio_direct_c_rwx
+    case $n in
+    eager-*) expect mmio-sram $n "\$ipa_maps = 1 -a \$ipa_type = $t -a \$ipa_reason = boot -a \$ipa_size = 65536" "the SRAM mapped at boot as p2m_$t (64 KiB)" ;;
+    lazy-*)  expect mmio-sram $n "\$ipa_maps = 1 -a \$ipa_type = $t -a \$ipa_reason = fault -a \$ipa_size = 4096 -a \$maps_fault_$t -ge 1" "the SRAM page mapped on first touch as p2m_$t" ;;
+    esac
+    case $n in
+    *-dev) expect mmio-sram $n '$exc_el1_align = 4' "memset (head + tail), DC ZVA, unaligned STR: 4 alignment faults at EL1 (EC 0x25, DFSC 0x21): Device wins" ;;
+    *)     expect mmio-sram $n '$exc_el1_align = 0' "memset, DC ZVA, unaligned STR: no alignment fault (combined Normal)" ;;
+    esac
+    case $n in
+    *-rwx) expect mmio-sram $n '$s2_faults = 0 -a $s2_inject_pabt = 0 -a $exc_el1_iabt = 0' "the ret copied to the SRAM runs: no stage-2 fault, no prefetch abort"
+           expect mmio-sram $n '$notes_not_xen = 1 -a $not_xen = 2' "the RWX map is flagged outside Xen's behaviour (P2M record + NOTE)" ;;
+    *)     expect mmio-sram $n '$s2_perm = 1 -a $s2_insn = 1 -a $s2_inject_pabt = 1 -a $exc_el1_iabt = 1' "the fetch from the XN SRAM: stage-2 permission fault, prefetch abort injected"
+           expect mmio-sram $n '$notes_not_xen = 0 -a $not_xen = 0' "nothing flagged outside Xen's behaviour" ;;
+    esac
+done

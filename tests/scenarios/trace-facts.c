@@ -4,15 +4,25 @@
  *   maps_boot, maps_fault, maps_hypercall, maps_domctl, pages_fault (4K pages mapped by faults),
  *   maps_fault_c / maps_fault_dev / ... (fault maps by type), not_xen (records flagged outside
  *   Xen's behaviour), exc_el1 (exceptions taken to EL1), run_end (0/1), cycles, insns (RUN-END),
- *   records, status (0 clean end, else the trace_err).
+ *   records, status (0 clean end, else the trace_err);
+ *   s2_perm (stage-2 faults of the permission class), notes_not_xen (NOTE records flagged outside
+ *   Xen's behaviour), exc_el1_align (exceptions taken to EL1 with EC 0x25 and DFSC 0x21, the
+ *   alignment faults), exc_el1_iabt (EC 0x21, instruction aborts at EL1);
+ *   with a second argument IPA (hex): ipa_maps (p2m MAP records covering IPA), ipa_type and
+ *   ipa_reason (of the last one; "none" when none), ipa_size (its size in bytes).
+ * usage: trace-facts FILE [IPA]
  * Exit status 0 when the file was read to its clean end, 3 when it ends inside a record, 1 on
  * other errors (as faultline-trace). */
 #include <stdio.h>
+#include <stdlib.h>
 #include "machine/trace.h"
 
 int main(int argc, char **argv)
 {
-    if (argc != 2) { fprintf(stderr, "usage: trace-facts FILE\n"); return 2; }
+    if (argc != 2 && argc != 3) { fprintf(stderr, "usage: trace-facts FILE [IPA]\n"); return 2; }
+    uint64_t ipa = argc == 3 ? strtoull(argv[2], NULL, 16) : 0, ipa_maps = 0, ipa_size = 0;
+    int ipa_type = -1, ipa_reason = -1;
+    uint64_t s2_perm = 0, notes_not_xen = 0, exc1_align = 0, exc1_iabt = 0;
     struct trace_reader *r;
     int rc = trace_open(argv[1], &r);
     if (rc != TRACE_OK) { fprintf(stderr, "trace-facts: %s: %s\n", argv[1], trace_strerror(rc)); return 1; }
@@ -27,9 +37,16 @@ int main(int argc, char **argv)
             s2++;
             if (rec.ev.s2_fault.outcome < TRACE_S2__COUNT) out[rec.ev.s2_fault.outcome]++;
             if (rec.ev.s2_fault.is_insn) insn++;
+            if (rec.ev.s2_fault.fault_class == TRACE_FC_PERMISSION) s2_perm++;
             break;
         case TRACE_K_P2M:
             if (rec.ev.p2m.op != TRACE_P2M_MAP) break;
+            if (argc == 3 && ipa >= rec.ev.p2m.ipa.v && ipa - rec.ev.p2m.ipa.v < rec.ev.p2m.size) {
+                ipa_maps++;
+                ipa_type = rec.ev.p2m.type;
+                ipa_reason = rec.ev.p2m.reason;
+                ipa_size = rec.ev.p2m.size;
+            }
             if (rec.ev.p2m.reason < TRACE_P2M_R__COUNT) reason[rec.ev.p2m.reason]++;
             if (rec.ev.p2m.reason == TRACE_P2M_R_FAULT) {
                 pages_fault += rec.ev.p2m.size >> 12;
@@ -37,7 +54,14 @@ int main(int argc, char **argv)
             }
             break;
         case TRACE_K_EXC_TAKEN:
-            if (rec.ev.exc_taken.to_el == 1) exc1++;
+            if (rec.ev.exc_taken.to_el == 1) {
+                exc1++;
+                if (rec.ev.exc_taken.ec == 0x25 && (rec.ev.exc_taken.esr & 0x3f) == 0x21) exc1_align++;
+                if (rec.ev.exc_taken.ec == 0x21) exc1_iabt++;
+            }
+            break;
+        case TRACE_K_NOTE:
+            if (rec.flags & TRACE_F_NOT_XEN) notes_not_xen++;
             break;
         case TRACE_K_RUN_END:
             run_end++;
@@ -58,6 +82,12 @@ int main(int argc, char **argv)
     printf("not_xen=%llu\nexc_el1=%llu\nrun_end=%llu\ncycles=%llu\ninsns=%llu\nrecords=%llu\nstatus=%d\n",
            (unsigned long long)not_xen, (unsigned long long)exc1, (unsigned long long)run_end,
            (unsigned long long)cycles, (unsigned long long)insns, (unsigned long long)trace_reader_records(r), rc);
+    printf("s2_perm=%llu\nnotes_not_xen=%llu\nexc_el1_align=%llu\nexc_el1_iabt=%llu\n", (unsigned long long)s2_perm,
+           (unsigned long long)notes_not_xen, (unsigned long long)exc1_align, (unsigned long long)exc1_iabt);
+    if (argc == 3)
+        printf("ipa_maps=%llu\nipa_type=%s\nipa_reason=%s\nipa_size=%llu\n", (unsigned long long)ipa_maps,
+               ipa_type < 0 ? "none" : trace_p2m_type_name((unsigned)ipa_type),
+               ipa_reason < 0 ? "none" : trace_p2m_reason_name((unsigned)ipa_reason), (unsigned long long)ipa_size);
     trace_close(r);
     return rc == 0 ? 0 : rc == TRACE_ERR_TRUNCATED ? 3 : 1;
 }

@@ -165,6 +165,12 @@ static void test_devices(void **st)
     assert_int_equal(PARSE("-kernel", "k", "-M", "virt,iommu=smmuv2", "-drive", "file=a,if=none,id=x,readonly=on"), 0);
     assert_int_equal(o.iommu, FL_IOMMU_SMMUV2);
     assert_true(o.drives[0].readonly);
+    assert_false(o.sram);                                        /* -M virt,sram=: off by default */
+    assert_int_equal(PARSE("-kernel", "k", "-M", "virt,sram=on"), 0);
+    assert_true(o.sram);
+    assert_int_equal(PARSE("-kernel", "k", "-M", "virt,sram=off"), 0);
+    assert_false(o.sram);
+    expect_err(PARSE("-kernel", "k", "-M", "virt,sram=yes"), "sram=yes: must be on or off");
     assert_int_equal(PARSE("-device", "help"), 0);
     assert_int_equal(o.action, FL_LIST);
     assert_non_null(strstr(o.list_text, "virtio-blk-device"));

@@ -199,12 +199,43 @@ static void test_smmu_virtio_nodes(void **st)
     free(f);
 }
 
+/* -M virt,sram=on: sram@9060000 per Linux's mmio-sram binding (sram.yaml); absent by default. */
+static void test_sram_node(void **st)
+{
+    struct virt_fdt_config c = cfg(2, 1);
+    void *f = build(&c);
+    assert_true(fdt_path_offset(f, "/sram@9060000") < 0);
+    free(f);
+    c.has_sram = true;
+    f = build(&c);
+    int n = fdt_path_offset(f, "/sram@9060000");
+    assert_true(n >= 0);
+    assert_int_equal(fdt_node_check_compatible(f, n, "mmio-sram"), 0);
+    int len;
+    const fdt32_t *p = fdt_getprop(f, n, "reg", &len);
+    assert_int_equal(len, 16);
+    assert_int_equal(fdt32_to_cpu(p[0]), 0);
+    assert_int_equal(fdt32_to_cpu(p[1]), VIRT_SRAM);
+    assert_int_equal(fdt32_to_cpu(p[3]), VIRT_SRAM_SIZE);
+    p = fdt_getprop(f, n, "#address-cells", &len);
+    assert_int_equal(fdt32_to_cpu(*p), 1);
+    p = fdt_getprop(f, n, "#size-cells", &len);
+    assert_int_equal(fdt32_to_cpu(*p), 1);
+    p = fdt_getprop(f, n, "ranges", &len);                       /* <child(1) parent(2) size(1)> */
+    assert_int_equal(len, 16);
+    assert_int_equal(fdt32_to_cpu(p[0]), 0);
+    assert_int_equal(fdt32_to_cpu(p[2]), VIRT_SRAM);
+    assert_int_equal(fdt32_to_cpu(p[3]), VIRT_SRAM_SIZE);
+    free(f);
+}
+
 int main(void)
 {
     const struct CMUnitTest t[] = {
         cmocka_unit_test(test_chosen_stdout), cmocka_unit_test(test_memory_and_psci),
         cmocka_unit_test(test_gic_versions), cmocka_unit_test(test_dumpdtb_roundtrip),
         cmocka_unit_test(test_malformed_dtb), cmocka_unit_test(test_smmu_virtio_nodes),
+        cmocka_unit_test(test_sram_node),
     };
     return cmocka_run_group_tests(t, NULL, NULL);
 }
