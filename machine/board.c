@@ -161,6 +161,34 @@ uint64_t board_now_ns(void *opaque)
     return b->ncpus ? cpu_cycles(b->cpus[0]) : 0;
 }
 
+/* Name the guest-physical regions once ("region NAME BASE SIZE KIND" notes), so that the trace
+ * tool can attribute stage-2 faults and p2m maps to devices (faultline-trace summary). The
+ * hypervisor's device regions exist once it has been reset (board_load). */
+static void board_trace_regions(struct board *b)
+{
+    const struct fl_options *o = b->o;
+    struct trace_ts ts0 = { 0 };
+    char txt[160];
+    if (b->hv) {
+        const struct hv_region *r;
+        unsigned nr = hv_regions(b->hv, &r);
+        for (unsigned i = 0; i < nr; i++) {
+            snprintf(txt, sizeof txt, "region %s 0x%llx 0x%llx device", r[i].name,
+                     (unsigned long long)r[i].base, (unsigned long long)r[i].size);
+            trace_note(b->tr, &ts0, txt);
+        }
+    }
+    snprintf(txt, sizeof txt, "region gic-distributor 0x%llx 0x10000 emulated", (unsigned long long)VIRT_GIC_DIST);
+    trace_note(b->tr, &ts0, txt);
+    if (o->gic_version == 3) {
+        snprintf(txt, sizeof txt, "region gic-redistributors 0x%llx 0x%llx emulated", (unsigned long long)VIRT_GIC_REDIST,
+                 (unsigned long long)(VIRT_GIC_REDIST_STRIDE * b->ncpus));
+    } else {
+        snprintf(txt, sizeof txt, "region gic-cpu-interface 0x%llx 0x10000 device", (unsigned long long)VIRT_GIC_CPU);
+    }
+    trace_note(b->tr, &ts0, txt);
+}
+
 struct board *board_create(const struct fl_options *o, struct chardev *chr, char *err, size_t errlen)
 {
     struct board *b = calloc(1, sizeof *b);
@@ -381,6 +409,7 @@ static int gdb_stop(struct board *b, struct cpu *c, int sig)
 int board_run(struct board *b)
 {
     const struct fl_options *o = b->o;
+    if (b->tr) board_trace_regions(b);
     if (b->gdb && o->gdb_wait) {
         fprintf(stderr, "faultline: waiting for gdb on %s (-S)\n", o->gdb);
         if (gdbstub_accept(b->gdb) < 0) {

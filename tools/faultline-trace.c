@@ -379,6 +379,10 @@ static int cmd_stats(int argc, char **argv)
     bool in_el2[64] = { false };
     struct trace_rec rec;
     int rc;
+    /* Guest-physical regions named by "region NAME BASE SIZE KIND" notes (board.c). */
+    struct { char name[40], kind[12]; uint64_t base, size, faults, maps; } reg[48];
+    unsigned nreg = 0;
+    uint64_t s2_unattributed = 0;
 #define CLAMP(v, n) ((v) < (n) ? (v) : (n))
     while ((rc = next_rec(r, &rec)) == 1) {
         total++;
@@ -394,15 +398,33 @@ static int cmd_stats(int argc, char **argv)
         }
         kinds[rec.kind]++;
         switch (rec.kind) {
-        case TRACE_K_S2_FAULT:
+        case TRACE_K_S2_FAULT: {
             s2_out[CLAMP(rec.ev.s2_fault.outcome, TRACE_S2__COUNT)]++;
             s2_fc[CLAMP(rec.ev.s2_fault.fault_class, TRACE_FC__COUNT)]++;
             s2_insn += rec.ev.s2_fault.is_insn;
+            unsigned k;
+            for (k = 0; k < nreg; k++)
+                if (rec.ev.s2_fault.ipa.v - reg[k].base < reg[k].size) { reg[k].faults++; break; }
+            if (k == nreg) s2_unattributed++;
             break;
+        }
+        case TRACE_K_NOTE: {
+            unsigned long long b, sz;
+            if (nreg < sizeof reg / sizeof *reg &&
+                sscanf(rec.ev.note.text, "region %39s %llx %llx %11s", reg[nreg].name, &b, &sz, reg[nreg].kind) == 4) {
+                reg[nreg].base = b;
+                reg[nreg].size = sz;
+                reg[nreg].faults = reg[nreg].maps = 0;
+                nreg++;
+            }
+            break;
+        }
         case TRACE_K_P2M:
             if (rec.ev.p2m.op == TRACE_P2M_UNMAP) {
                 p2m_unmaps++;
             } else {
+                for (unsigned k = 0; k < nreg; k++)
+                    if (rec.ev.p2m.ipa.v - reg[k].base < reg[k].size) { reg[k].maps++; break; }
                 p2m_type[CLAMP(rec.ev.p2m.type, TRACE_P2M__COUNT)]++;
                 p2m_reason[CLAMP(rec.ev.p2m.reason, TRACE_P2M_R__COUNT)]++;
                 p2m_bytes += rec.ev.p2m.size;
@@ -447,6 +469,15 @@ static int cmd_stats(int argc, char **argv)
         for (unsigned i = 0; i <= TRACE_FC__COUNT; i++)
             if (s2_fc[i])
                 printf("  %-16s %" PRIu64 "\n", trace_fault_class_name(i), s2_fc[i]);
+        if (nreg) {
+            printf("stage-2 faults and p2m maps by device region:\n");
+            for (unsigned k = 0; k < nreg; k++)
+                if (reg[k].faults || reg[k].maps)
+                    printf("  %-24s %-8s faults %-8" PRIu64 " maps %" PRIu64 "\n", reg[k].name, reg[k].kind,
+                           reg[k].faults, reg[k].maps);
+            if (s2_unattributed)
+                printf("  %-24s %-8s faults %" PRIu64 "\n", "(no named region)", "", s2_unattributed);
+        }
     }
     if (kinds[TRACE_K_P2M]) {
         printf("p2m maps by type (%" PRIu64 " bytes mapped, %" PRIu64 " unmaps):\n", p2m_bytes, p2m_unmaps);

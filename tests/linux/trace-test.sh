@@ -35,6 +35,12 @@ done
      && [ "$maps_boot" = 2 ]; then
       echo "PASS: linux/trace-lazy (Linux as dom0, mmio=lazy: $s2_faults stage-2 faults, $s2_mapped mapped, $maps_fault fault maps ($pages_fault pages), $records records, $cycles cycles)"
   else echo "FAIL: linux/trace-lazy (rc=$rc; facts: $(tr '\n' ' ' <"$d/lazy.facts"))"; fi )
+# The summary attributes the lazy faults and maps to the devices that the trace names.
+sum=$(./faultline-trace summary "$d/lazy.trace" 2>&1)
+if echo "$sum" | grep -Eq '^  pl011@9000000 +device +faults [1-9][0-9]* +maps [1-9]' \
+   && echo "$sum" | grep -Eq '^  gic-distributor +emulated +faults [1-9][0-9]* +maps 0'; then
+    echo "PASS: linux/trace-summary-regions (faults and maps by device region)"
+else echo "FAIL: linux/trace-summary-regions"; echo "$sum" | sed -n '/by device region/,/p2m maps/p'; fi
 ( . "$d/eager.facts"
   if [ "$rc" = 0 ] && grep -q BOOT-TEST-DONE "$d/eager.con" && [ "$run_end" = 1 ] && [ "$maps_fault" = 0 ] && [ "$s2_mapped" = 0 ]; then
       echo "PASS: linux/trace-eager (mmio=eager: $s2_faults stage-2 faults, 0 fault maps, $maps_boot boot maps, $cycles cycles)"
