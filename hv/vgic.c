@@ -169,6 +169,28 @@ void vgic_inject(struct hv *hv, struct vcpu *v, unsigned virq)
     vgic_flush(hv, v);
 }
 
+void vgic_assert(struct hv *hv, struct vcpu *v, unsigned virq)
+{
+    struct vgic_irq *q = irq_of(hv, v, virq);
+    if (!q || q->pending) return;
+    uint32_t elrsr = ich_elrsr(hv, v);
+    for (unsigned i = 0; i < GIC_NUM_LRS; i++)
+        if (!(elrsr & (1u << i)) && lr_get(hv, v, i).virq == virq) return;   /* pending or active */
+    vgic_inject(hv, v, virq);
+}
+void vgic_deassert(struct hv *hv, struct vcpu *v, unsigned virq)
+{
+    struct vgic_irq *q = irq_of(hv, v, virq);
+    if (!q) return;
+    q->pending = false;
+    uint32_t elrsr = ich_elrsr(hv, v);
+    for (unsigned i = 0; i < GIC_NUM_LRS; i++) {
+        if (elrsr & (1u << i)) continue;
+        struct lr l = lr_get(hv, v, i);
+        if (l.virq == virq && (l.state & LR_PENDING)) lr_set_state(hv, v, i, l.state & ~LR_PENDING);
+    }
+}
+
 void hv_inject_virq(struct hv *hv, unsigned vcpu, unsigned virq)
 {
     if (vcpu < hv->dom0.nvcpus) vgic_inject(hv, &hv->dom0.vcpu[vcpu], virq);
@@ -560,7 +582,9 @@ void vgic_reset(struct hv *hv)
         struct vcpu *v = &d->vcpu[c];
         memset(v->priv, 0, sizeof v->priv);
         v->gicr_sleep = true;
-        v->priv[27].hw = v->priv[30].hw = true;        /* virtual / EL1 physical timer PPIs */
+        /* The virtual timer PPI is forwarded (HW = 1); the EL1 physical timer's PPI 30 is
+         * emulated (vtimer.c, HW = 0): the physical one is not the guest's. */
+        v->priv[27].hw = true;
         for (unsigned i = 0; i < 16; i++) { v->priv[i].enabled = !v3(hv); v->priv[i].edge = true; }
         phys_cpu_init(hv, v);
     }
