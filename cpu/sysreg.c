@@ -67,7 +67,7 @@ static enum sysreg_access acc_cntv(struct cpu *c, const struct sysreg *r, bool w
 }
 static enum sysreg_access acc_cntp(struct cpu *c, const struct sysreg *r, bool w)
 {   /* EL0: CNTKCTL_EL1.EL0PTEN first (to EL1); then CNTHCTL_EL2.EL1PCEN == 0 traps EL0/EL1
-     * to EL2 (D13.11.x CNTHCTL_EL2, EC 0x18) when a hypervisor is attached. */
+     * to EL2 (Arm ARM D13, CNTHCTL_EL2.EL1PCEN; EC 0x18) when a hypervisor is attached. */
     if (c->el == 0 && !(c->sr[SR_CNTKCTL_EL1] & CNTKCTL_EL0PTEN)) return SRA_TRAP;
     if (c->hooks.sysreg_el2 && !(c->el2.cnthctl & CNTHCTL_EL2_EL1PCEN)) return SRA_EL2;
     return SRA_OK;

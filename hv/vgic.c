@@ -2,7 +2,8 @@
  *  - the distributor is emulated (state below, per vIRQ: enable, pending, priority, config,
  *    target), reached through stage-2 data aborts on the GICD IPA (traps.c);
  *  - the CPU interface is the hardware's GICV frame, mapped by stage 2 at the GICC IPA;
- *  - physical interrupts of the domain's devices (every SPI, and the timer PPIs 27/30) are
+ *  - physical interrupts of the domain's devices (every SPI, and the virtual timer PPI 27;
+ *    PPI 30 is the emulated physical timer of vtimer.c, HW = 0) are
  *    taken by the hypervisor (HCR_EL2.IMO), acknowledged and priority-dropped at the physical
  *    GICC (GICC_CTLR.EOImode = 1), then written into a list register with HW = 1 and
  *    pINTID = vINTID: the guest's EOI through GICV deactivates the physical interrupt
