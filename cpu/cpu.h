@@ -49,8 +49,11 @@ struct cpu_el2 {
     uint64_t vmpidr;       /* VMPIDR_EL2: what MPIDR_EL1 reads at EL1 (used when HCR_EL2.VM) */
     uint64_t cntvoff;      /* CNTVOFF_EL2: virtual count = physical count - cntvoff (CNTVCT_EL0,
                               the virtual timer; not the WFE event stream) */
-    uint64_t cnthctl;      /* CNTHCTL_EL2 (recorded: EL1PCTEN/EL1PCEN are not enforced) */
+    uint64_t cnthctl;      /* CNTHCTL_EL2: EL1PCEN = 0 traps EL0/EL1 accesses to CNTP_CTL/CVAL/
+                              TVAL_EL0 to EL2 (the sysreg_el2 hook); EL1PCTEN is recorded */
 };
+#define CNTHCTL_EL2_EL1PCTEN (1ull << 0)
+#define CNTHCTL_EL2_EL1PCEN  (1ull << 1)
 /* Install the EL2 state; a change of HCR_EL2.VM, VTCR_EL2 or VTTBR_EL2 flushes the vCPU's soft
  * TLBs and decoded-code TLB (as TLBI VMALLS12E1 would). */
 void cpu_set_el2_state(struct cpu *c, const struct cpu_el2 *s);
@@ -113,6 +116,11 @@ struct cpu_hooks {
      * vCPU's PC is already past the instruction; the hypervisor blocks the vCPU
      * (cpu_wait_for_interrupt) or lets it yield its time slice (cpu_request_exit). */
     void (*wfx_el2)(void *opaque, struct cpu *c, bool is_wfe, uint32_t esr);
+    /* An MRS/MSR trapped to EL2 (ESR_EL2.EC 0x18): CNTP_CTL_EL0/CNTP_CVAL_EL0/CNTP_TVAL_EL0 at
+     * EL1 (or at EL0 when CNTKCTL_EL1.EL0PTEN allows it) while CNTHCTL_EL2.EL1PCEN == 0. The
+     * hypervisor emulates it: *val is the value written, or receives the value read. Return
+     * false to make the access UNDEFINED. NULL: no EL2 (CNTHCTL_EL2 is not looked at). */
+    bool (*sysreg_el2)(void *opaque, struct cpu *c, uint32_t enc, bool is_write, uint64_t *val);
 };
 /* Put the vCPU in the WFI low-power state: it runs again when an interrupt (physical or
  * virtual) is pending for it — what a hypervisor's vcpu_block does for a trapped WFI. */
@@ -130,6 +138,10 @@ struct cpu_config {
  * count at which the next unmasked timer fires (UINT64_MAX: none armed). */
 void cpu_timer_update(struct cpu *c);
 uint64_t cpu_timer_next_cycles(const struct cpu *c);
+/* The physical count (CNTPCT_EL0) of this vCPU, and the first cycle count at which the
+ * physical count reaches `count` (for a software timer's deadline). */
+uint64_t cpu_counter(const struct cpu *c);
+uint64_t cpu_counter_cycles(uint64_t count);
 
 /* A cpu_shared holds what all vCPUs of one machine share: the decoded-code cache and the
  * global exclusive monitor. */

@@ -12,6 +12,7 @@ enum sysreg_access {
     SRA_UNDEF,        /* UNDEFINED: ESR EC 0x00 */
     SRA_TRAP,         /* trapped to EL1 as an MSR/MRS/System instruction: EC 0x18 */
     SRA_FP_TRAP,      /* CPACR_EL1.FPEN trap: EC 0x07 */
+    SRA_EL2,          /* trapped to EL2 (EC 0x18 there): emulated by cpu_hooks.sysreg_el2 */
 };
 
 enum {

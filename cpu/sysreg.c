@@ -66,8 +66,11 @@ static enum sysreg_access acc_cntv(struct cpu *c, const struct sysreg *r, bool w
     return c->el == 0 && !(c->sr[SR_CNTKCTL_EL1] & CNTKCTL_EL0VTEN) ? SRA_TRAP : SRA_OK;
 }
 static enum sysreg_access acc_cntp(struct cpu *c, const struct sysreg *r, bool w)
-{
-    return c->el == 0 && !(c->sr[SR_CNTKCTL_EL1] & CNTKCTL_EL0PTEN) ? SRA_TRAP : SRA_OK;
+{   /* EL0: CNTKCTL_EL1.EL0PTEN first (to EL1); then CNTHCTL_EL2.EL1PCEN == 0 traps EL0/EL1
+     * to EL2 (Arm ARM D13, CNTHCTL_EL2.EL1PCEN; EC 0x18) when a hypervisor is attached. */
+    if (c->el == 0 && !(c->sr[SR_CNTKCTL_EL1] & CNTKCTL_EL0PTEN)) return SRA_TRAP;
+    if (c->hooks.sysreg_el2 && !(c->el2.cnthctl & CNTHCTL_EL2_EL1PCEN)) return SRA_EL2;
+    return SRA_OK;
 }
 static enum sysreg_access acc_pmu(struct cpu *c, const struct sysreg *r, bool w)
 {   /* PMU registers at EL0: trapped unless PMUSERENR_EL0.EN */
@@ -555,6 +558,12 @@ static bool raise(struct cpu *c, const struct dinsn *d, enum sysreg_access a)
 bool sysreg_read_checked(struct cpu *c, const struct dinsn *d, const struct sysreg *r, unsigned rt, uint64_t *val)
 {
     enum sysreg_access a = check(c, r, false);
+    if (unlikely(a == SRA_EL2)) {
+        uint64_t v = 0;
+        if (!c->hooks.sysreg_el2(c->hooks.opaque, c, r->enc, false, &v)) return raise(c, d, SRA_UNDEF);
+        *val = v;
+        return true;
+    }
     if (unlikely(a != SRA_OK)) return raise(c, d, a);
     *val = raw_read(c, r);
     return true;
@@ -562,6 +571,10 @@ bool sysreg_read_checked(struct cpu *c, const struct dinsn *d, const struct sysr
 bool sysreg_write_checked(struct cpu *c, const struct dinsn *d, const struct sysreg *r, unsigned rt, uint64_t val)
 {
     enum sysreg_access a = check(c, r, true);
+    if (unlikely(a == SRA_EL2)) {
+        if (!c->hooks.sysreg_el2(c->hooks.opaque, c, r->enc, true, &val)) return raise(c, d, SRA_UNDEF);
+        return true;
+    }
     if (unlikely(a != SRA_OK)) return raise(c, d, a);
     raw_write(c, r, val);
     return true;

@@ -60,6 +60,13 @@ bool cpu_wfe_woken(struct cpu *c)
     return false;
 }
 
+uint64_t cpu_counter(const struct cpu *c) { return timing_counter(c); }
+uint64_t cpu_counter_cycles(uint64_t count)
+{
+    unsigned __int128 cyc = ((unsigned __int128)count * CPU_HZ + CNTFRQ_HZ - 1) / CNTFRQ_HZ;
+    return cyc > UINT64_MAX ? UINT64_MAX : (uint64_t)cyc;
+}
+
 uint64_t cpu_timer_next_cycles(const struct cpu *c)
 {
     uint64_t next = UINT64_MAX, now = timing_counter(c);

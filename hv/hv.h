@@ -230,6 +230,8 @@ struct hv_stats {
     uint64_t hvc;                /* HVC/SMC calls from the domain */
     uint64_t sysreg_traps;       /* GICv3: trapped ICC_* accesses (SGIs) */
     uint64_t wfi_traps, wfe_traps; /* HCR_EL2.TWI/TWE: WFI blocked, WFE yielded */
+    uint64_t ptimer_traps;       /* CNTHCTL_EL2.EL1PCEN = 0: trapped CNTP_* accesses (vtimer.c) */
+    uint64_t ptimer_fired;       /* ... rising edges of the emulated physical timer's output */
     uint64_t s2_map;             /* ... of the faults: mapped by the lazy policy, then retried */
     uint64_t s2_inject_pabt;     /* ... injected as prefetch aborts */
     uint64_t lazy_pages;         /* pages mapped by the fault path */
@@ -253,6 +255,12 @@ void hv_reset(struct hv *hv);
 int hv_stage2_abort(struct hv *hv, struct cpu *c, const struct cpu_s2_abort *info);  /* enum cpu_s2_action */
 void hv_wfx(struct hv *hv, struct cpu *c, bool is_wfe, uint32_t esr);                /* WFI/WFE trapped to EL2 */
 void hv_irq(struct hv *hv, struct cpu *c, bool irq);
+/* cpu_hooks.sysreg_el2: CNTP_CTL/CVAL/TVAL_EL0 trapped by CNTHCTL_EL2.EL1PCEN = 0. */
+bool hv_sysreg_el2(struct hv *hv, struct cpu *c, uint32_t enc, bool is_write, uint64_t *val);
+/* The emulated physical timer: re-evaluate its output after time advanced (the board calls it
+ * with cpu_timer_update), and its next deadline in cycles (UINT64_MAX: none). */
+void hv_timer_update(struct hv *hv, struct cpu *c);
+uint64_t hv_next_event_cycles(struct hv *hv, struct cpu *c);
 /* cpu_hooks.smccc for the domain's vCPUs (traps.c: do_trap_hvc_smccc). false = UNDEFINED. */
 bool hv_smccc(struct hv *hv, struct cpu *c, bool is_hvc, uint16_t imm);
 /* GICv3 dom0: its ICC_*_EL1 accesses (cpu_hooks.sysreg_ext_*): ICV_* or trapped SGIs.

@@ -36,8 +36,17 @@ struct vgic_irq {
     uint64_t irouter;            /* GICv3 GICD_IROUTER (SPIs) */
 };
 
+/* The emulated EL1 physical timer of a vCPU (vtimer.c). */
+struct vtimer {
+    uint64_t ctl;                /* CNTP_CTL_EL0 ENABLE | IMASK (ISTATUS is computed) */
+    uint64_t cval;               /* CNTP_CVAL_EL0 */
+    bool level;                  /* the output (ISTATUS && !IMASK) as last driven */
+};
+#define HV_PTIMER_PPI 30
+
 struct vcpu {
     unsigned id;
+    struct vtimer ptimer;        /* EL1 physical timer (CNTHCTL_EL2.EL1PCEN = 0) */
     struct cpu *cpu;
     struct vgic_irq priv[32];    /* SGIs + PPIs, banked */
     bool gicr_sleep;             /* GICv3 GICR_WAKER.ProcessorSleep */
@@ -91,6 +100,17 @@ bool vgic_mmio(struct hv *hv, struct vcpu *v, uint64_t ipa, unsigned size, uint6
 void vgic_sgi1r(struct hv *hv, struct vcpu *v, uint64_t val);
 void vgic_inject(struct hv *hv, struct vcpu *v, unsigned virq);
 void vgic_maintenance(struct hv *hv, struct vcpu *v);
+/* A level-sensitive virtual interrupt of v (HW = 0): assert makes it pending unless it is
+ * pending or in a list register already; deassert drops the pending state (distributor and
+ * LR), leaving an active one active. */
+void vgic_assert(struct hv *hv, struct vcpu *v, unsigned virq);
+void vgic_deassert(struct hv *hv, struct vcpu *v, unsigned virq);
+
+/* vtimer.c */
+void vtimer_reset(struct hv *hv, struct vcpu *v);
+void vtimer_update(struct hv *hv, struct vcpu *v);
+bool vtimer_access(struct hv *hv, struct vcpu *v, uint32_t enc, bool is_write, uint64_t *val);
+uint64_t vtimer_next_cycles(const struct vcpu *v);
 void vgic_do_irq(struct hv *hv, struct vcpu *v);  /* physical IRQ at EL2: acknowledge, route */
 /* Physical GIC access through the bus (the hypervisor's own view of GICD / GICC). */
 uint32_t pgic_read(struct hv *hv, uint64_t pa);

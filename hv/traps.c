@@ -201,3 +201,15 @@ void hv_wfx(struct hv *hv, struct cpu *c, bool is_wfe, uint32_t esr)
     }
     el2_leave(hv, c, pc + 4);
 }
+
+/* MRS/MSR of CNTP_CTL/CVAL/TVAL_EL0 trapped to EL2 (CNTHCTL_EL2.EL1PCEN = 0, ESR_EL2.EC 0x18):
+ * Xen's vtimer_emulate — the emulated physical timer of the vCPU (vtimer.c). */
+bool hv_sysreg_el2(struct hv *hv, struct cpu *c, uint32_t enc, bool is_write, uint64_t *val)
+{
+    struct vcpu *v = hv_vcpu_of(hv, c);
+    if (!v) return false;
+    hv->stats.ptimer_traps++;
+    bool ok = vtimer_access(hv, v, enc, is_write, val);
+    if (hv->cfg.trap_cycles) cpu_add_cycles(c, hv->cfg.trap_cycles);
+    return ok;
+}

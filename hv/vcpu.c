@@ -23,8 +23,10 @@ void hv_vcpu_reset(struct hv *hv, struct vcpu *v)
         .vpidr = 0,                               /* MIDR_EL1 as the hardware's */
         .vmpidr = (1ull << 31) | v->id,           /* Aff0 = vCPU id (xen-arm.md §3.2 cpus) */
         .cntvoff = 0,                             /* dom0 starts with the machine */
-        .cnthctl = 3,                             /* EL1PCTEN | EL1PCEN */
+        /* The counter is readable; the physical timer traps (EL1PCEN = 0): vtimer.c */
+        .cnthctl = CNTHCTL_EL2_EL1PCTEN,
     };
+    vtimer_reset(hv, v);
     if (v->cpu) cpu_set_el2_state(v->cpu, &s);
 }
 

@@ -2,7 +2,8 @@
  *  - the distributor is emulated (state below, per vIRQ: enable, pending, priority, config,
  *    target), reached through stage-2 data aborts on the GICD IPA (traps.c);
  *  - the CPU interface is the hardware's GICV frame, mapped by stage 2 at the GICC IPA;
- *  - physical interrupts of the domain's devices (every SPI, and the timer PPIs 27/30) are
+ *  - physical interrupts of the domain's devices (every SPI, and the virtual timer PPI 27;
+ *    PPI 30 is the emulated physical timer of vtimer.c, HW = 0) are
  *    taken by the hypervisor (HCR_EL2.IMO), acknowledged and priority-dropped at the physical
  *    GICC (GICC_CTLR.EOImode = 1), then written into a list register with HW = 1 and
  *    pINTID = vINTID: the guest's EOI through GICV deactivates the physical interrupt
@@ -167,6 +168,28 @@ void vgic_inject(struct hv *hv, struct vcpu *v, unsigned virq)
     q->pending = true;
     if (virq >= 32) v = spi_vcpu(hv, q);
     vgic_flush(hv, v);
+}
+
+void vgic_assert(struct hv *hv, struct vcpu *v, unsigned virq)
+{
+    struct vgic_irq *q = irq_of(hv, v, virq);
+    if (!q || q->pending) return;
+    uint32_t elrsr = ich_elrsr(hv, v);
+    for (unsigned i = 0; i < GIC_NUM_LRS; i++)
+        if (!(elrsr & (1u << i)) && lr_get(hv, v, i).virq == virq) return;   /* pending or active */
+    vgic_inject(hv, v, virq);
+}
+void vgic_deassert(struct hv *hv, struct vcpu *v, unsigned virq)
+{
+    struct vgic_irq *q = irq_of(hv, v, virq);
+    if (!q) return;
+    q->pending = false;
+    uint32_t elrsr = ich_elrsr(hv, v);
+    for (unsigned i = 0; i < GIC_NUM_LRS; i++) {
+        if (elrsr & (1u << i)) continue;
+        struct lr l = lr_get(hv, v, i);
+        if (l.virq == virq && (l.state & LR_PENDING)) lr_set_state(hv, v, i, l.state & ~LR_PENDING);
+    }
 }
 
 void hv_inject_virq(struct hv *hv, unsigned vcpu, unsigned virq)
@@ -560,7 +583,9 @@ void vgic_reset(struct hv *hv)
         struct vcpu *v = &d->vcpu[c];
         memset(v->priv, 0, sizeof v->priv);
         v->gicr_sleep = true;
-        v->priv[27].hw = v->priv[30].hw = true;        /* virtual / EL1 physical timer PPIs */
+        /* The virtual timer PPI is forwarded (HW = 1); the EL1 physical timer's PPI 30 is
+         * emulated (vtimer.c, HW = 0): the physical one is not the guest's. */
+        v->priv[27].hw = true;
         for (unsigned i = 0; i < 16; i++) { v->priv[i].enabled = !v3(hv); v->priv[i].edge = true; }
         phys_cpu_init(hv, v);
     }

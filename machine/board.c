@@ -67,6 +67,11 @@ static void board_wfx_el2(void *opaque, struct cpu *c, bool is_wfe, uint32_t esr
     if (b->hv) hv_wfx(b->hv, c, is_wfe, esr);
     else if (!is_wfe) cpu_wait_for_interrupt(c);
 }
+static bool board_sysreg_el2(void *opaque, struct cpu *c, uint32_t enc, bool is_write, uint64_t *val)
+{
+    struct board *b = opaque;
+    return b->hv ? hv_sysreg_el2(b->hv, c, enc, is_write, val) : false;
+}
 static void board_hv_log(void *opaque, const char *msg) { (void)opaque; mlog_guest_error("%s", msg); }
 static void board_timer_irq(void *opaque, struct cpu *c, unsigned intid, bool level)
 {
@@ -244,6 +249,7 @@ struct board *board_create(const struct fl_options *o, struct chardev *chr, char
                                .sysreg_ext_read = board_icc_read, .sysreg_ext_write = board_icc_write,
                                .stage2_abort = board_stage2_abort, .irq_el2 = board_irq_el2,
                                .wfx_el2 = board_wfx_el2 };
+    if (o->hv == FL_HV_XEN) hooks.sysreg_el2 = board_sysreg_el2;   /* EL2 exists: CNTHCTL_EL2 */
     for (unsigned i = 0; i < b->ncpus; i++) {
         /* MPIDR Aff0 = vCPU number, as QEMU virt numbers up to 8 CPUs (and as the GICv3
          * model's affinity routing expects). */
@@ -373,10 +379,23 @@ static uint64_t max_cycles(const struct board *b)
         if (!cpu_is_halted(b->cpus[i]) && cpu_cycles(b->cpus[i]) > m) m = cpu_cycles(b->cpus[i]);
     return m;
 }
-static void advance_to(struct cpu *c, uint64_t cycles)
+/* The timers of a vCPU: the generic timer's outputs, and under -hv xen the physical timer the
+ * hypervisor emulates (hv/vtimer.c). */
+static void timer_update(struct board *b, struct cpu *c)
+{
+    cpu_timer_update(c);
+    if (b->hv) hv_timer_update(b->hv, c);
+}
+static uint64_t timer_next_cycles(struct board *b, struct cpu *c)
+{
+    uint64_t t = cpu_timer_next_cycles(c);
+    if (b->hv) { uint64_t h = hv_next_event_cycles(b->hv, c); if (h < t) t = h; }
+    return t;
+}
+static void advance_to(struct board *b, struct cpu *c, uint64_t cycles)
 {
     if (cpu_cycles(c) < cycles) cpu_add_cycles(c, cycles - cpu_cycles(c));
-    cpu_timer_update(c);
+    timer_update(b, c);
 }
 /* Earliest timer event of any running vCPU, in cycles, or UINT64_MAX. */
 static uint64_t next_timer_event(struct board *b)
@@ -384,7 +403,7 @@ static uint64_t next_timer_event(struct board *b)
     uint64_t next = UINT64_MAX;
     for (unsigned i = 0; i < b->ncpus; i++) {
         if (cpu_is_halted(b->cpus[i])) continue;
-        uint64_t t = cpu_timer_next_cycles(b->cpus[i]);
+        uint64_t t = timer_next_cycles(b, b->cpus[i]);
         if (t < next) next = t;
     }
     return next;
@@ -432,7 +451,7 @@ int board_run(struct board *b)
                 if (o->icount_limit - done < budget) budget = o->icount_limit - done;
             }
             /* Stop near this vCPU's next timer deadline: every instruction costs >= 1 cycle. */
-            uint64_t deadline = cpu_timer_next_cycles(c);
+            uint64_t deadline = timer_next_cycles(b, c);
             if (deadline != UINT64_MAX) {
                 uint64_t now = cpu_cycles(c);
                 uint64_t left = deadline > now ? deadline - now : 1;
@@ -448,7 +467,7 @@ int board_run(struct board *b)
             b->last_vcpu = (int)i;
             uint64_t before = cpu_icount(c);
             enum cpu_exit r = cpu_run(c, budget);
-            cpu_timer_update(c);
+            timer_update(b, c);
             if (r == CPU_EXIT_DEBUG && b->gdb) {
                 int st = gdb_stop(b, c, 5);             /* SIGTRAP */
                 if (st >= 0) return st;
@@ -485,7 +504,7 @@ int board_run(struct board *b)
         /* Idle vCPUs keep up with the others. */
         uint64_t now = max_cycles(b);
         for (unsigned i = 0; i < b->ncpus; i++)
-            if (!cpu_is_halted(b->cpus[i]) && cpu_cycles(b->cpus[i]) < now) advance_to(b->cpus[i], now);
+            if (!cpu_is_halted(b->cpus[i]) && cpu_cycles(b->cpus[i]) < now) advance_to(b, b->cpus[i], now);
         chardev_poll(b->chr, 0);
         if (chardev_quit_requested(b->chr)) return EXIT_GUEST_OFF;
         if (b->gdb) {
@@ -522,7 +541,7 @@ int board_run(struct board *b)
                 }
             }
             for (unsigned i = 0; i < b->ncpus; i++)
-                if (!cpu_is_halted(b->cpus[i])) advance_to(b->cpus[i], next);
+                if (!cpu_is_halted(b->cpus[i])) advance_to(b, b->cpus[i], next);
             continue;
         }
         if (chardev_input_possible(b->chr)) {
@@ -584,7 +603,7 @@ void board_print_summary(struct board *b, FILE *f)
         fprintf(f, "hv: xen dom0: stage-2 faults %llu (mmio %llu, retry %llu, injected %llu), "
                 "mmio emulations %llu reads %llu writes, virqs injected %llu (hw %llu), "
                 "virq exceptions %llu, physical irqs %llu, maintenance %llu, hvc %llu, sysreg traps %llu, "
-                "wfi traps %llu, wfe traps %llu\n",
+                "wfi traps %llu, wfe traps %llu, ptimer traps %llu\n",
                 (unsigned long long)h->s2_faults, (unsigned long long)h->s2_mmio,
                 (unsigned long long)h->s2_retry, (unsigned long long)h->s2_inject,
                 (unsigned long long)h->mmio_reads, (unsigned long long)h->mmio_writes,
@@ -592,7 +611,7 @@ void board_print_summary(struct board *b, FILE *f)
                 (unsigned long long)virqs, (unsigned long long)h->pirqs,
                 (unsigned long long)h->maintenance, (unsigned long long)h->hvc,
                 (unsigned long long)h->sysreg_traps, (unsigned long long)h->wfi_traps,
-                (unsigned long long)h->wfe_traps);
+                (unsigned long long)h->wfe_traps, (unsigned long long)h->ptimer_traps);
         char pol[512];
         board_hv_policy(o_of(b), pol, sizeof pol);
         fprintf(f, "hv: policy %s: lazily mapped %llu faults (%llu pages), injected prefetch aborts %llu, hypercall pages %llu\n",

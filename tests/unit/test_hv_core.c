@@ -4,7 +4,8 @@
  * abort produces (ISV/SAS/SRT/SF/WnR, S1PTW on a stage-1 walk), emulated MMIO through the hook
  * (vGIC distributor, loads with sign extension), the stage-1 Normal + stage-2 Device
  * combination giving alignment faults at EL1, and virtual interrupts through list registers
- * reaching the guest's IRQ vector (software SGI with HW = 0, forwarded SPI with HW = 1). */
+ * reaching the guest's IRQ vector (software SGI with HW = 0, forwarded SPI with HW = 1), and
+ * the emulated EL1 physical timer (CNTHCTL_EL2.EL1PCEN = 0) raising virtual PPI 30. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -41,6 +42,7 @@ static enum cpu_s2_action h_s2(void *o, struct cpu *c, const struct cpu_s2_abort
 static void h_irq(void *o, struct cpu *c, bool irq) { hv_irq(hv, c, irq); }
 static void h_wfx(void *o, struct cpu *c, bool is_wfe, uint32_t esr) { hv_wfx(hv, c, is_wfe, esr); }
 static bool h_smccc(void *o, struct cpu *c, bool is_hvc, uint16_t imm) { return hv_smccc(hv, c, is_hvc, imm); }
+static bool h_sysreg_el2(void *o, struct cpu *c, uint32_t enc, bool w, uint64_t *v) { return hv_sysreg_el2(hv, c, enc, w, v); }
 static unsigned psci_calls;
 static bool fake_psci(void *o, struct cpu *c, bool is_hvc, uint16_t imm)
 {
@@ -66,7 +68,8 @@ static int setup_gic(unsigned version)
     if (version == 2) assert_int_equal(gic_map_virt(gic, bus), 0);
     sh = cpu_shared_new(bus);
     struct cpu_hooks h = { .smccc = h_smccc, .stage2_abort = h_s2, .irq_el2 = h_irq,
-                           .sysreg_ext_read = h_icc_r, .sysreg_ext_write = h_icc_w, .wfx_el2 = h_wfx };
+                           .sysreg_ext_read = h_icc_r, .sysreg_ext_write = h_icc_w, .wfx_el2 = h_wfx,
+                           .sysreg_el2 = h_sysreg_el2 };
     struct cpu_config cfg = { .profile = CPU_PROFILE_CORTEX_A57, .gicv3_sysregs = version == 3 };
     cpus[0] = cpu_new(sh, &cfg, &h);
     struct hv_config hc = { .bus = bus, .gic = gic, .cpus = cpus, .ncpus = 1, .gic_version = version,
@@ -424,6 +427,84 @@ static void test_lr_injection(void **st)
     assert_int_equal(cpu_get_stats(c)->virqs, 2);
 }
 
+/* The EL1 physical timer is emulated (hv/vtimer.c): CNTHCTL_EL2.EL1PCEN = 0 traps the guest's
+ * CNTP_TVAL/CTL accesses to the hypervisor; at the deadline virtual PPI 30 goes into a list
+ * register with HW = 0 and reaches the IRQ vector; IMASK set by the handler keeps it from
+ * coming back after the EOI although ISTATUS stays 1. The real CNTP_* are never touched. */
+static void test_ptimer_emulated(void **st)
+{
+    struct cpu *c = cpus[0];
+    const uint32_t prog[] = {
+        0xb9000023, /* str w3, [x1]           GICD_CTLR = 1 */
+        0xb9000043, /* str w3, [x2]           GICV_CTLR */
+        0xb9000444, /* str w4, [x2, #4]       GICV_PMR */
+        0xb9010028, /* str w8, [x1, #0x100]   GICD_ISENABLER0: PPI 30 */
+        0xd51be20a, /* msr cntp_tval_el0, x10 */
+        0xd51be22b, /* msr cntp_ctl_el0, x11  ENABLE */
+        0xd53be22c, /* mrs x12, cntp_ctl_el0 */
+        0xd50342ff, /* msr daifclr, #2 */
+        B_SELF,
+    };
+    const uint32_t irq_vec[] = {
+        0xb9400c45, /* ldr w5, [x2, #0xc]     GICV_IAR */
+        0xd51be22d, /* msr cntp_ctl_el0, x13  ENABLE | IMASK */
+        0xd53be22e, /* mrs x14, cntp_ctl_el0 */
+        0xb9001045, /* str w5, [x2, #0x10]    GICV_EOIR */
+        B_SELF,
+    };
+    load(CODE, prog, 9);
+    load(VBAR + 0x280, irq_vec, 5);
+    struct cpu_el2 e;
+    cpu_get_el2_state(c, &e);
+    assert_int_equal(e.cnthctl, CNTHCTL_EL2_EL1PCTEN);   /* counter readable, timer trapped */
+    cpu_set_x(c, 1, 0x08000000);
+    cpu_set_x(c, 2, 0x08010000);
+    cpu_set_x(c, 3, 1);
+    cpu_set_x(c, 4, 0xf8);
+    cpu_set_x(c, 8, 1u << 30);
+    cpu_set_x(c, 10, 1000);                             /* 1000 ticks = 16000 cycles */
+    cpu_set_x(c, 11, 1);
+    cpu_set_x(c, 13, 3);
+    for (unsigned i = 0; i < 20 && cpu_get_pc(c) != CODE + 32; i++) { cpu_run(c, 10); hv_timer_update(hv, c); }
+    assert_int_equal(cpu_get_pc(c), CODE + 32);         /* idling with IRQs unmasked */
+    assert_int_equal(hv_get_stats(hv)->ptimer_traps, 3);
+    assert_int_equal(cpu_get_x(c, 12), 1);              /* ENABLE, ISTATUS 0: not yet */
+    assert_int_equal(sysreg(SYSREG_ENC(3, 3, 14, 2, 1)), 0);   /* the real CNTP_CTL_EL0 */
+    uint64_t dl = hv_next_event_cycles(hv, c);
+    assert_true(dl > cpu_cycles(c) && dl < cpu_cycles(c) + 17000);
+    uint32_t elrsr = 0;
+    cpu_run(c, dl - cpu_cycles(c) - 1);                 /* just before the deadline */
+    hv_timer_update(hv, c);
+    assert_true(cpu_cycles(c) < dl);
+    gic_gich_read(gic, 0, 0x30, &elrsr);
+    assert_int_equal(elrsr & 0xf, 0xf);                 /* nothing yet */
+    cpu_run(c, 4);
+    assert_true(cpu_cycles(c) >= dl);
+    hv_timer_update(hv, c);                             /* what the board's run loop does */
+    assert_int_equal(hv_next_event_cycles(hv, c), UINT64_MAX);
+    uint32_t lr = 0;
+    assert_int_equal(gic_gich_read(gic, 0, 0x100, &lr), 0);
+    assert_int_equal(lr & 0x3ff, 30);
+    assert_int_equal((lr >> 28) & 3, 1);               /* pending */
+    assert_false(lr & (1u << 31));                      /* HW = 0: not a physical interrupt */
+    assert_int_equal(hv_get_stats(hv)->virq_hw, 0);
+    for (unsigned i = 0; i < 10 && cpu_get_pc(c) != VBAR + 0x290; i++) { cpu_run(c, 2); hv_timer_update(hv, c); }
+    assert_int_equal(cpu_get_pc(c), VBAR + 0x290);
+    assert_int_equal(cpu_get_stats(c)->virqs, 1);
+    assert_int_equal(cpu_get_x(c, 5), 30);              /* IAR: vINTID 30 */
+    assert_int_equal(cpu_get_x(c, 14), 7);              /* ENABLE | IMASK | ISTATUS */
+    assert_int_equal(hv_get_stats(hv)->ptimer_traps, 5);
+    gic_gich_read(gic, 0, 0x30, &elrsr);
+    assert_int_equal(elrsr & 0xf, 0xf);                 /* EOI'd: LR free */
+    uint64_t injected = hv_get_stats(hv)->virq_injected;
+    cpu_run(c, 100);
+    hv_timer_update(hv, c);
+    assert_int_equal(hv_get_stats(hv)->virq_injected, injected);   /* IMASK: not again */
+    gic_gich_read(gic, 0, 0x30, &elrsr);
+    assert_int_equal(elrsr & 0xf, 0xf);
+    assert_int_equal(cpu_get_stats(c)->virqs, 1);
+}
+
 /* GICv3: the guest's ICC_* accesses are served by ICV_* (HCR_EL2.IMO); ICC_SGI1R_EL1 traps to
  * the hypervisor, which injects the vSGI through an ICH_LR<n>_EL2 (Group 1, HW = 0) that the
  * guest acknowledges with ICC_IAR1_EL1 and EOIs with ICC_EOIR1_EL1. The redistributor's
@@ -499,6 +580,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_cntvoff, setup, teardown),
         cmocka_unit_test_setup_teardown(test_s1_normal_s2_device_alignment, setup, teardown),
         cmocka_unit_test_setup_teardown(test_lr_injection, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_ptimer_emulated, setup, teardown),
         cmocka_unit_test_setup_teardown(test_lr_injection_v3, setup_v3, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
