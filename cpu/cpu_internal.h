@@ -208,6 +208,9 @@ enum {
     EC_SERROR = 0x2f, EC_BRK64 = 0x3c,
 };
 #define ESR_IL (1u << 25)
+/* ISS.CV = 1, ISS.COND = 0b1110 (AL): what a trap of a conditional-capable instruction taken
+ * from AArch64 reports (D17.2.37: WFx, SIMD&FP access traps). */
+#define ESR_ISS_CV_COND_AL (1u << 24 | 0xeu << 20)
 /* Take a synchronous exception to EL1 for the instruction at `pc`. Always returns NULL. */
 const struct dinsn *cpu_take_sync(struct cpu *c, uint64_t pc, uint32_t esr, uint64_t far, bool far_valid);
 /* The instruction d is UNDEFINED. */

@@ -125,7 +125,7 @@ const struct dinsn *cpu_fetch(struct cpu *c, uint64_t target)
     }
     uint64_t page = target & PAGE_MASK;
     struct itlb_entry *e = &c->itlb[(target >> PAGE_SHIFT) & (ITLB_SIZE - 1)];
-    if (likely(e->va == page && c->itlb_gen == c->sh->code_gen + 0)) {
+    if (likely(e->va == page && c->itlb_gen == c->sh->code_gen)) {
         c->cur_va = page;
         c->cur_insns = e->dp->insns;
         return &e->dp->insns[(target & 0xfff) >> 2];

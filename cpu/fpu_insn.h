@@ -19,7 +19,7 @@ static inline bool fp_access_ok(const struct cpu *c)
  * cpu/sysreg.c and as QEMU report it. */
 static inline const struct dinsn *fp_trap(struct cpu *c, const struct dinsn *d)
 {
-    return cpu_take_sync(c, pc_of(c, d), (uint32_t)EC_FP_ACCESS << 26 | ESR_IL | 1u << 24 | 0xeu << 20, 0, false);
+    return cpu_take_sync(c, pc_of(c, d), (uint32_t)EC_FP_ACCESS << 26 | ESR_IL | ESR_ISS_CV_COND_AL, 0, false);
 }
 #define FP_CHECK() do { if (unlikely(!fp_access_ok(c))) return fp_trap(c, d); } while (0)
 

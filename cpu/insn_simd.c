@@ -651,17 +651,22 @@ bool dec_simds_pairwise(const struct cpu *c, struct dinsn *d, uint32_t insn)
 
 /* ---- copy: DUP, INS, UMOV, SMOV ----
  * d->sz = element size, d->b = index (source), d->ra = destination index (INS). */
+/* Every lane of t = the low 8 << sz bits of x. */
+static inline void vreplicate(union vreg *t, uint64_t x, unsigned sz)
+{
+    switch (sz) {
+    case 0: for (unsigned i = 0; i < 16; i++) t->b[i] = (uint8_t)x; break;
+    case 1: for (unsigned i = 0; i < 8; i++) t->h[i] = (uint16_t)x; break;
+    case 2: for (unsigned i = 0; i < 4; i++) t->s[i] = (uint32_t)x; break;
+    default: t->d[0] = t->d[1] = x; break;
+    }
+}
 static const struct dinsn *exec_dup_elem(struct cpu *c, const struct dinsn *d)
 {
     FP_CHECK();
     union vreg t;
     uint64_t x = lane_u(&c->v[d->rn], d->b, d->sz);
-    switch (d->sz) {
-    case 0: for (unsigned i = 0; i < 16; i++) t.b[i] = (uint8_t)x; break;
-    case 1: for (unsigned i = 0; i < 8; i++) t.h[i] = (uint16_t)x; break;
-    case 2: for (unsigned i = 0; i < 4; i++) t.s[i] = (uint32_t)x; break;
-    default: t.d[0] = t.d[1] = x; break;
-    }
+    vreplicate(&t, x, d->sz);
     vset_q(c, d->rd, &t, d->a);
     return d + 1;
 }
@@ -670,12 +675,7 @@ static const struct dinsn *exec_dup_gen(struct cpu *c, const struct dinsn *d)
     FP_CHECK();
     union vreg t;
     uint64_t x = c->x[d->rn];
-    switch (d->sz) {
-    case 0: for (unsigned i = 0; i < 16; i++) t.b[i] = (uint8_t)x; break;
-    case 1: for (unsigned i = 0; i < 8; i++) t.h[i] = (uint16_t)x; break;
-    case 2: for (unsigned i = 0; i < 4; i++) t.s[i] = (uint32_t)x; break;
-    default: t.d[0] = t.d[1] = x; break;
-    }
+    vreplicate(&t, x, d->sz);
     vset_q(c, d->rd, &t, d->a);
     return d + 1;
 }

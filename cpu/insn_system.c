@@ -130,16 +130,18 @@ SYS(exec_nop) { return d + 1; }
  * COND=0b1110, TI = 0 (WFI) / 1 (WFE). */
 #define SCTLR_nTWI (1ull << 16)
 #define SCTLR_nTWE (1ull << 18)
+/* ESR of a trapped WFI/WFE: EC 0x01, ISS.TI = 1 for WFE. */
+static uint32_t wfx_esr(bool wfe) { return (uint32_t)EC_WFX << 26 | ESR_IL | ESR_ISS_CV_COND_AL | wfe; }
 static const struct dinsn *wfx_trap(struct cpu *c, const struct dinsn *d, bool wfe)
 {
-    return cpu_take_sync(c, pc_of(c, d), (uint32_t)EC_WFX << 26 | ESR_IL | 1u << 24 | 0xeu << 20 | wfe, 0, false);
+    return cpu_take_sync(c, pc_of(c, d), wfx_esr(wfe), 0, false);
 }
 /* HCR_EL2.TWI/TWE (D1.16.3): a WFI/WFE that is not trapped to EL1 first traps to EL2, i.e. to
  * the native hypervisor. The WFE's event register is consumed first (a WFE that would
  * complete at once does not trap). */
 static const struct dinsn *wfx_trap_el2(struct cpu *c, const struct dinsn *d, bool wfe)
 {
-    uint32_t esr = (uint32_t)EC_WFX << 26 | ESR_IL | 1u << 24 | 0xeu << 20 | wfe;
+    uint32_t esr = wfx_esr(wfe);
     c->pc = pc_of(c, d) + 4;
     c->hooks.wfx_el2(c->hooks.opaque, c, wfe, esr);
     return NULL;

@@ -12,6 +12,7 @@
  * encodings (the hypervisor is native C code, D1.1). */
 #include <stdlib.h>
 #include "cpu/sys_internal.h"
+#include "gic/gic.h"
 
 /* ------------------------------------------------------------------ SCTLR_EL1 bits used here */
 #define SCTLR_M    (1ull << 0)
@@ -303,37 +304,38 @@ static void wr_icc(struct cpu *c, const struct sysreg *r, uint64_t v)
 #define PMEV(n) \
     ROW(PMEVCNTR##n##_EL0,  E(3,3,14,8,n),  -1, 0, 0, FEAT_BASE, 0, 0, 0, acc_pmu, NULL, NULL) \
     ROW(PMEVTYPER##n##_EL0, E(3,3,14,12,n), -1, 0, 0, FEAT_BASE, 0, 0, 0, acc_pmu, NULL, NULL)
-#define ICC(n, enc) ROW(n, enc, -1, 1, SRF_EXIT, FEAT_BASE, 0, 0, 0, acc_icc, rd_icc, wr_icc)
+/* ICC_* encodings come from the GIC's public header (one list for the CPU and the GIC). */
+#define ICC(n) ROW(n, n, -1, 1, SRF_EXIT, FEAT_BASE, 0, 0, 0, acc_icc, rd_icc, wr_icc)
 #define SR_DBGPRCR_EL1 (SR__EXTRA + 0)
 
 static const struct sysreg sysregs[] = {
     /* ---- GICv3 CPU interface system registers (IHI 0069 12.2), served by gic/ */
-    ICC(ICC_PMR_EL1,      E(3,0,4,6,0))
-    ICC(ICC_IAR0_EL1,     E(3,0,12,8,0))
-    ICC(ICC_EOIR0_EL1,    E(3,0,12,8,1))
-    ICC(ICC_HPPIR0_EL1,   E(3,0,12,8,2))
-    ICC(ICC_BPR0_EL1,     E(3,0,12,8,3))
-    ICC(ICC_AP0R0_EL1,    E(3,0,12,8,4))
-    ICC(ICC_AP0R1_EL1,    E(3,0,12,8,5))
-    ICC(ICC_AP0R2_EL1,    E(3,0,12,8,6))
-    ICC(ICC_AP0R3_EL1,    E(3,0,12,8,7))
-    ICC(ICC_AP1R0_EL1,    E(3,0,12,9,0))
-    ICC(ICC_AP1R1_EL1,    E(3,0,12,9,1))
-    ICC(ICC_AP1R2_EL1,    E(3,0,12,9,2))
-    ICC(ICC_AP1R3_EL1,    E(3,0,12,9,3))
-    ICC(ICC_DIR_EL1,      E(3,0,12,11,1))
-    ICC(ICC_RPR_EL1,      E(3,0,12,11,3))
-    ICC(ICC_SGI1R_EL1,    E(3,0,12,11,5))
-    ICC(ICC_ASGI1R_EL1,   E(3,0,12,11,6))
-    ICC(ICC_SGI0R_EL1,    E(3,0,12,11,7))
-    ICC(ICC_IAR1_EL1,     E(3,0,12,12,0))
-    ICC(ICC_EOIR1_EL1,    E(3,0,12,12,1))
-    ICC(ICC_HPPIR1_EL1,   E(3,0,12,12,2))
-    ICC(ICC_BPR1_EL1,     E(3,0,12,12,3))
-    ICC(ICC_CTLR_EL1,     E(3,0,12,12,4))
-    ICC(ICC_SRE_EL1,      E(3,0,12,12,5))
-    ICC(ICC_IGRPEN0_EL1,  E(3,0,12,12,6))
-    ICC(ICC_IGRPEN1_EL1,  E(3,0,12,12,7))
+    ICC(ICC_PMR_EL1)
+    ICC(ICC_IAR0_EL1)
+    ICC(ICC_EOIR0_EL1)
+    ICC(ICC_HPPIR0_EL1)
+    ICC(ICC_BPR0_EL1)
+    ICC(ICC_AP0R0_EL1)
+    ICC(ICC_AP0R1_EL1)
+    ICC(ICC_AP0R2_EL1)
+    ICC(ICC_AP0R3_EL1)
+    ICC(ICC_AP1R0_EL1)
+    ICC(ICC_AP1R1_EL1)
+    ICC(ICC_AP1R2_EL1)
+    ICC(ICC_AP1R3_EL1)
+    ICC(ICC_DIR_EL1)
+    ICC(ICC_RPR_EL1)
+    ICC(ICC_SGI1R_EL1)
+    ICC(ICC_ASGI1R_EL1)
+    ICC(ICC_SGI0R_EL1)
+    ICC(ICC_IAR1_EL1)
+    ICC(ICC_EOIR1_EL1)
+    ICC(ICC_HPPIR1_EL1)
+    ICC(ICC_BPR1_EL1)
+    ICC(ICC_CTLR_EL1)
+    ICC(ICC_SRE_EL1)
+    ICC(ICC_IGRPEN0_EL1)
+    ICC(ICC_IGRPEN1_EL1)
     /* ---- identification (op0=3, op1=0, CRn=0): Cortex-A57 r1p3 (TRM 4.3) */
     ID(MIDR_EL1,          E(3,0,0,0,0), 0x411fd073)       /* Arm, variant 1, part 0xD07, revision 3 */
     IDF(MPIDR_EL1,        E(3,0,0,0,5), rd_mpidr)
@@ -549,7 +551,7 @@ static bool raise(struct cpu *c, const struct dinsn *d, enum sysreg_access a)
     switch (a) {
     case SRA_TRAP: sysreg_trap(c, d); break;
     case SRA_FP_TRAP:   /* EC 0x07, ISS: CV = 1, COND = 0b1110 (D17.2.37) */
-        cpu_take_sync(c, pc_of(c, d), (uint32_t)EC_FP_ACCESS << 26 | ESR_IL | 1u << 24 | 0xeu << 20, 0, false);
+        cpu_take_sync(c, pc_of(c, d), (uint32_t)EC_FP_ACCESS << 26 | ESR_IL | ESR_ISS_CV_COND_AL, 0, false);
         break;
     default: cpu_undef(c, d); break;
     }

@@ -61,6 +61,7 @@ bool cpu_wfe_woken(struct cpu *c)
 }
 
 uint64_t cpu_counter(const struct cpu *c) { return timing_counter(c); }
+/* First cycle count whose counter value reaches `count`: ceil(count * CPU_HZ / CNTFRQ). */
 uint64_t cpu_counter_cycles(uint64_t count)
 {
     unsigned __int128 cyc = ((unsigned __int128)count * CPU_HZ + CNTFRQ_HZ - 1) / CNTFRQ_HZ;
@@ -70,10 +71,7 @@ uint64_t cpu_counter_cycles(uint64_t count)
 uint64_t cpu_timer_next_cycles(const struct cpu *c)
 {
     uint64_t next = UINT64_MAX, now = timing_counter(c);
-    if (c->wfi && c->wfe && evstream_on(c)) {
-        unsigned __int128 cyc = ((unsigned __int128)evstream_next(c, c->wfe_since) * CPU_HZ + CNTFRQ_HZ - 1) / CNTFRQ_HZ;
-        next = cyc > UINT64_MAX ? UINT64_MAX : (uint64_t)cyc;
-    }
+    if (c->wfi && c->wfe && evstream_on(c)) next = cpu_counter_cycles(evstream_next(c, c->wfe_since));
     for (unsigned i = 0; i < 2; i++) {
         uint64_t ctl = c->sr[timers[i].ctl], cval = c->sr[timers[i].cval];
         if (i == 0) {                                /* as a physical count */
@@ -81,9 +79,8 @@ uint64_t cpu_timer_next_cycles(const struct cpu *c)
             cval += c->el2.cntvoff;
         }
         if (!(ctl & CNT_ENABLE) || (ctl & CNT_IMASK) || cval <= now) continue;
-        /* First cycle count whose counter value reaches cval: ceil(cval * CPU_HZ / CNTFRQ). */
-        unsigned __int128 cyc = ((unsigned __int128)cval * CPU_HZ + CNTFRQ_HZ - 1) / CNTFRQ_HZ;
-        if (cyc < next) next = cyc > UINT64_MAX ? UINT64_MAX : (uint64_t)cyc;
+        uint64_t cyc = cpu_counter_cycles(cval);
+        if (cyc < next) next = cyc;
     }
     return next;
 }
