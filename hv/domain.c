@@ -30,6 +30,7 @@ static void hv_tlb_flush(void *opaque, uint16_t vmid, ipa_t ipa, uint64_t size)
     TRACE(hv->tr, tlbi, NULL, .op = TRACE_TLBI_VMALLS12E1IS, .vmid = vmid, .addr = ipa.v);
     for (unsigned i = 0; i < hv->cfg.ncpus; i++)
         if (hv->cfg.cpus[i]) cpu_tlb_flush_stage2(hv->cfg.cpus[i]);
+    hv_iommu_flush(hv, vmid);          /* the SMMU walks the same tables (iommu.c) */
 }
 
 static uint8_t trace_type_of(enum p2m_type t)
@@ -155,6 +156,7 @@ struct hv *hv_new(const struct hv_config *cfg, char *err, size_t errlen)
         rc = p2m_map(d->p2m, mk_ipa(HV_GICC_BASE), mk_pa(HV_GICV_BASE), HV_GIC_SIZE >> PAGE_SHIFT,
                      P2M_MMIO_DIRECT_DEV, P2M_REASON_BOOT);
     if (rc) { snprintf(err, errlen, "hv: dom0 p2m: error %d", rc); hv_free(hv); return NULL; }
+    if (hv_iommu_init(hv, err, errlen) < 0) { hv_free(hv); return NULL; }
     d->nvcpus = cfg->ncpus;
     for (unsigned i = 0; i < cfg->ncpus; i++) hv_vcpu_init(hv, &d->vcpu[i], i, cfg->cpus[i]);
     vgic_init(hv);
@@ -245,6 +247,7 @@ static int map_host_devices(struct hv *hv, const void *fdt, char *err, size_t er
         const char *dt = fdt_getprop(fdt, node, "device_type", NULL);
         if (dt && !strcmp(dt, "memory")) continue;
         if (is_gic_node(fdt, node)) continue;
+        if (hv_iommu_is_node(hv, fdt, node)) continue;   /* the hypervisor's SMMU (iommu.c) */
         int len;
         const fdt64_t *reg = fdt_getprop(fdt, node, "reg", &len);
         if (!reg || len < 16) continue;
@@ -270,6 +273,10 @@ static int map_host_devices(struct hv *hv, const void *fdt, char *err, size_t er
         }
     }
     for (unsigned i = 0; i < hv->cfg.niomem; i++) hv->iomem[hv->niomem++] = hv->cfg.iomem[i];
+    /* The SMMU is the hypervisor's: never in dom0's permission, whatever iomem= says (Xen
+     * denies the iomem of the devices it uses; xen-arm.md §3.5). */
+    if (hv->iommu.present)
+        hv->iomem[hv->niomem++] = (struct hv_iomem_range){ hv->iommu.base, hv->iommu.size, true };
     for (unsigned i = 0; i < hv->nregions; i++) {
         struct hv_region *r = &hv->regions[i];
         r->permitted = hv_iomem_permitted(hv, r->base);
@@ -328,6 +335,7 @@ int hv_domctl_memory_mapping(struct hv *hv, uint16_t domid, uint64_t first_gfn, 
 int hv_dom0_fdt(struct hv *hv, const void *host, void **out, size_t *out_size, char *err, size_t errlen)
 {
     if (map_host_devices(hv, host, err, errlen) < 0) return -1;
+    if (hv_iommu_scan_fdt(hv, host, err, errlen) < 0) return -1;
     size_t size = fdt_totalsize(host) + 4096;
     void *fdt = malloc(size);
     if (!fdt || fdt_open_into(host, fdt, (int)size) < 0) {
@@ -354,6 +362,10 @@ int hv_dom0_fdt(struct hv *hv, const void *host, void **out, size_t *out_size, c
             rc |= fdt_setprop(fdt, node, "interrupts", cp, sizeof cp);
         }
     }
+    /* The SMMU hidden: its node, the masters' iommus (iommu.c). */
+    uint32_t prot[HV_SMMU_MAX_MASTERS];
+    unsigned nprot = 0;
+    rc |= hv_iommu_dom0_fdt(hv, fdt, prot, &nprot);
     /* /hypervisor (xen-arm.md §3.3; reference/xen-4.17-dom0.dts). Off by default: Linux then
      * expects Xen's hypercall ABI (grant table, shared info, event channels), not implemented
      * yet (issue 6 §6). */
@@ -373,6 +385,13 @@ int hv_dom0_fdt(struct hv *hv, const void *host, void **out, size_t *out_size, c
             fdt32_t irq[3] = { cpu_to_fdt32(1), cpu_to_fdt32(0), cpu_to_fdt32(0xf08) };
             rc |= fdt_setprop(fdt, h, "interrupts", irq, sizeof irq);
             if (gic_phandle) rc |= fdt_setprop_u32(fdt, h, "interrupt-parent", gic_phandle);
+            /* Seed 003: the phandles of the devices the SMMU protects (dom0 then needs no
+             * swiotlb bounce for them). */
+            if (nprot) {
+                fdt32_t pv[HV_SMMU_MAX_MASTERS];
+                for (unsigned i = 0; i < nprot; i++) pv[i] = cpu_to_fdt32(prot[i]);
+                rc |= fdt_setprop(fdt, h, "protected-devices", pv, (int)(nprot * sizeof pv[0]));
+            }
         } else rc |= h;
     }
     if (rc || fdt_pack(fdt) < 0) {
@@ -387,6 +406,7 @@ int hv_dom0_fdt(struct hv *hv, const void *host, void **out, size_t *out_size, c
 
 void hv_reset(struct hv *hv)
 {
+    hv_iommu_reset(hv);                     /* after the board reset the SMMU */
     vgic_reset(hv);
     for (unsigned i = 0; i < hv->dom0.nvcpus; i++) hv_vcpu_reset(hv, &hv->dom0.vcpu[i]);
 }

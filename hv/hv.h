@@ -178,6 +178,18 @@ enum hv_mmio_policy {
 struct hv_region_type { uint64_t base; enum p2m_type type; };      /* a per-region p2m type */
 struct hv_iomem_range { uint64_t base, size; bool deny; };           /* [base, base+size) */
 
+/* The board's SMMUv2 (smmu/smmu.h), owned by the hypervisor under -hv xen (hv/iommu.c,
+ * docs/hv.md "The SMMU"): hv programs it through its registers on the bus, gives dom0 one
+ * stage-2 context bank whose TTBR0 is dom0's p2m root, attaches the stream IDs of the host-DT
+ * masters (`iommus = <&smmu SID>`), takes its interrupts and hides it from dom0. */
+struct smmu;
+struct hv_smmu_config {
+    struct smmu *smmu;           /* NULL: no SMMU on the board (nothing below is used) */
+    uint64_t base;               /* PA of its register region (2 x NUMPAGE x 4 KiB) */
+    unsigned irq_global;         /* INTID of the global fault interrupt */
+    unsigned irq_context;        /* INTID of context bank 0's interrupt; bank n: + n */
+};
+
 /* One host-DT device region of dom0 (a `reg` entry), as the policy sees it. */
 struct hv_region {
     char name[32];               /* DT node name, e.g. "pl011@9000000" */
@@ -215,6 +227,7 @@ struct hv_config {
     struct hv_iomem_range iomem[HV_MAX_IOMEM];
     uint64_t trap_cycles;        /* cycles charged per stage-2 abort handled at EL2 (0: none) */
     struct tracer *tracer;       /* trace stream (machine/trace.h), NULL: off */
+    struct hv_smmu_config smmu;  /* the SMMU the hypervisor owns (zero: none) */
 };
 
 struct hv_stats {
@@ -236,6 +249,9 @@ struct hv_stats {
     uint64_t s2_inject_pabt;     /* ... injected as prefetch aborts */
     uint64_t lazy_pages;         /* pages mapped by the fault path */
     uint64_t hcall_pages;        /* pages mapped by add_to_physmap / memory_mapping */
+    uint64_t smmu_faults;        /* SMMU context faults handled (FSR read, logged, cleared) */
+    uint64_t smmu_global_faults; /* SMMU global faults handled (sGFSR) */
+    uint64_t smmu_tlb_flushes;   /* TLBIVMID + sTLBGSYNC for a p2m change */
 };
 
 struct hv;
@@ -290,6 +306,18 @@ int hv_add_to_physmap_dev_mmio(struct hv *hv, uint16_t domid, uint16_t res0, con
  * p2m_mmio_direct_dev) or remove. The MFN range needs iomem permission (-EPERM). */
 int hv_domctl_memory_mapping(struct hv *hv, uint16_t domid, uint64_t first_gfn, uint64_t first_mfn,
                              uint64_t nr_mfns, bool add);
+
+/* ---- the SMMU (hv/iommu.c) ---- */
+#define HV_SMMU_MAX_STREAMS 32
+struct hv_smmu_info {
+    bool owned;                  /* an SMMU is present and the hypervisor programmed it */
+    int cb;                      /* dom0's stage-2 context bank (-1: none) */
+    uint16_t vmid;               /* its CBAR.VMID (= dom0's p2m VMID) */
+    unsigned nstreams;           /* stream IDs attached to it (from the host DT) */
+    uint32_t streams[HV_SMMU_MAX_STREAMS];
+    unsigned nmasters;           /* host-DT nodes behind the SMMU (protected-devices) */
+};
+void hv_smmu_info(const struct hv *hv, struct hv_smmu_info *out);
 
 /* Inject virtual interrupt virq into vCPU `vcpu` of dom0 (software, HW = 0). */
 void hv_inject_virq(struct hv *hv, unsigned vcpu, unsigned virq);

@@ -66,14 +66,30 @@ struct domain {
     struct vgic_irq spi[VGIC_MAX_IRQS - 32];
 };
 
+/* The SMMU the hypervisor owns (iommu.c): what the probe read from its ID registers and what
+ * the host DT says is behind it. */
+#define HV_SMMU_MAX_MASTERS 32
+struct hv_iommu {
+    bool present;                /* cfg.smmu.smmu != NULL and the probe succeeded */
+    bool live;                   /* programmed: p2m flushes go to it */
+    uint64_t base, size;         /* register region; context bank n at base + size/2 + n*4K */
+    unsigned num_cb, num_smrg;
+    int cb;                      /* dom0's context bank */
+    unsigned nstreams;
+    uint32_t streams[HV_SMMU_MAX_STREAMS];
+    unsigned nmasters;           /* host-DT nodes with `iommus` pointing at it */
+    char masters[HV_SMMU_MAX_MASTERS][48];
+};
+
 struct hv {
     struct hv_config cfg;
+    struct hv_iommu iommu;
     struct tracer *tr;
     uint32_t vgic_name_id, vgicr_name_id;   /* interned device names (trace MMIO records) */
     unsigned nregions;
     struct hv_region regions[HV_MAX_REGIONS];
     unsigned niomem;             /* the permission rangeset: DT regions, then cfg.iomem */
-    struct hv_iomem_range iomem[HV_MAX_REGIONS + HV_MAX_IOMEM];
+    struct hv_iomem_range iomem[HV_MAX_REGIONS + HV_MAX_IOMEM + 1];   /* + the SMMU's deny */
     struct hv_mem *mem;
     struct domain dom0;
     struct hv_stats stats;
@@ -84,6 +100,16 @@ struct hv {
 /* A trace timestamp from a vCPU (cycle, icount, index). */
 #define HV_TS(c, fl) (struct trace_ts){ .cycle = cpu_cycles(c), .icount = cpu_icount(c), .vcpu = cpu_index(c), .flags = (fl) }
 void hv_log(struct hv *hv, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* iommu.c */
+int hv_iommu_init(struct hv *hv, char *err, size_t errlen);   /* probe (ID registers) in hv_new */
+void hv_iommu_reset(struct hv *hv);                           /* program it (hv_reset) */
+void hv_iommu_flush(struct hv *hv, uint16_t vmid);            /* p2m tlb_flush hook */
+bool hv_iommu_is_node(const struct hv *hv, const void *fdt, int node);   /* the SMMU's DT node */
+int hv_iommu_scan_fdt(struct hv *hv, const void *host, char *err, size_t errlen);  /* masters, SIDs */
+int hv_iommu_dom0_fdt(struct hv *hv, void *fdt, uint32_t *phandles, unsigned *nphandles);
+bool hv_iommu_owns_irq(const struct hv *hv, unsigned intid);
+void hv_iommu_irq(struct hv *hv, unsigned intid);             /* its interrupt, taken at EL2 */
 
 /* vcpu.c */
 void hv_vcpu_init(struct hv *hv, struct vcpu *v, unsigned id, struct cpu *c);

@@ -238,6 +238,11 @@ void vgic_do_irq(struct hv *hv, struct vcpu *v)
         return;
     }
     struct vgic_irq *q = irq_of(hv, v, intid);
+    if (hv_iommu_owns_irq(hv, intid)) {               /* the SMMU's: the hypervisor's own */
+        hv_iommu_irq(hv, intid);                       /* clears the fault: the level drops */
+        phys_dir(hv, v, iar);
+        return;
+    }
     if (!q || !q->hw) {                                /* not routed to the domain */
         phys_dir(hv, v, iar);
         hv_log(hv, "hv: physical IRQ %u not routed to a domain", intid);
@@ -594,6 +599,13 @@ void vgic_reset(struct hv *hv)
         pgic_write(hv, HV_GICD_BASE + GICD_ICENABLER + i / 8, 0xffffffffu);
         if (v3(hv)) pgic_write(hv, HV_GICD_BASE + GICD_IGROUPR + i / 8, 0xffffffffu);
     }
+    /* The SMMU's interrupts are the hypervisor's (xen-arm.md §3.5: every SPI but the ones Xen
+     * uses): not forwarded, enabled here for EL2 (routed to CPU 0 below). */
+    for (unsigned i = 32; i < d->nr_irqs; i++)
+        if (hv_iommu_owns_irq(hv, i)) {
+            d->spi[i - 32].hw = false;
+            pgic_write(hv, HV_GICD_BASE + GICD_ISENABLER + 4 * (i / 32), 1u << (i % 32));
+        }
     if (v3(hv)) {
         for (unsigned i = 32; i < d->nr_irqs; i++)
             bus_write(hv->cfg.bus, mk_pa(HV_GICD_BASE + GICD_IROUTER + 8ull * i), 8, 0);

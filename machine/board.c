@@ -16,6 +16,7 @@
 #include "gic/gic.h"
 #include "machine/gdbstub.h"
 #include "hv/hv.h"
+#include "smmu/smmu.h"
 #include "machine/trace.h"
 
 static double wall_now(void)
@@ -268,6 +269,8 @@ struct board *board_create(const struct fl_options *o, struct chardev *chr, char
                                 .mmio = (enum hv_mmio_policy)o->hv_mmio, .mmio_granule_region = o->hv_granule_region,
                                 .mmio_type = (enum p2m_type)o->hv_mmio_type, .noverrides = o->hv_noverrides,
                                 .niomem = o->hv_niomem, .trap_cycles = o->hv_trap_cycles, .tracer = b->tr };
+        /* The SMMU, if any, becomes the hypervisor's (hv/iommu.c): hidden from dom0. */
+        hc.smmu.smmu = board_virtio_smmu(b, &hc.smmu.base, &hc.smmu.irq_global, &hc.smmu.irq_context);
         for (unsigned k = 0; k < o->hv_noverrides; k++)
             hc.overrides[k] = (struct hv_region_type){ o->hv_overrides[k].base, (enum p2m_type)o->hv_overrides[k].type };
         for (unsigned k = 0; k < o->hv_niomem; k++)
@@ -625,6 +628,26 @@ void board_print_summary(struct board *b, FILE *f)
                     (unsigned long long)r[i].base, (unsigned long long)(r[i].base + r[i].size),
                     r[i].permitted ? "permitted" : "denied   ", ti ? ti->name : "?",
                     (unsigned long long)r[i].faults, (unsigned long long)r[i].pages_mapped);
+        }
+        struct hv_smmu_info si;
+        hv_smmu_info(b->hv, &si);
+        uint64_t sb;
+        unsigned ig, ic;
+        struct smmu *sm = board_virtio_smmu(b, &sb, &ig, &ic);
+        if (si.owned && sm) {
+            struct smmu_iotlb_stats is;
+            smmu_iotlb_stats(sm, &is);
+            char sids[160];
+            size_t n = 0;
+            sids[0] = 0;
+            for (unsigned i = 0; i < si.nstreams && n < sizeof sids - 12; i++)
+                n += (size_t)snprintf(sids + n, sizeof sids - n, "%s%u", i ? "," : "", si.streams[i]);
+            fprintf(f, "hv: smmu 0x%llx owned by the hypervisor: dom0 context bank %d (stage 2, VMID %u), "
+                    "stream IDs %s; translations %llu (IOTLB hits %llu), context faults %llu, global faults %llu, "
+                    "IOTLB flushes %llu\n", (unsigned long long)sb, si.cb, si.vmid, si.nstreams ? sids : "none",
+                    (unsigned long long)(is.hits + is.misses), (unsigned long long)is.hits,
+                    (unsigned long long)h->smmu_faults, (unsigned long long)h->smmu_global_faults,
+                    (unsigned long long)h->smmu_tlb_flushes);
         }
     }
     fprintf(f, "total: %llu instructions, %llu cycles, irqs %llu, exceptions %llu, wall %.3f s, %.1f MIPS\n",

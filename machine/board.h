@@ -55,6 +55,8 @@ void board_virtio_reset(struct board *b);
 void board_virtio_fdt(const struct board *b, struct virt_fdt_config *fc);
 void board_virtio_free(struct board *b);
 void board_virtio_set_tracer(struct board *b, struct tracer *tr);
+/* The board's SMMU (NULL: none), its base and interrupts — what -hv xen takes over. */
+struct smmu *board_virtio_smmu(const struct board *b, uint64_t *base, unsigned *irq_global, unsigned *irq_context);
 /* Trace stream of a run: open FILE with the header (argv as the machine configuration, the
  * -hv policy, SHA-256 of kernel/initrd/dtb); NULL with err on failure. */
 struct tracer *board_trace_open(const struct fl_options *o, int argc, char **argv, char *err, size_t errlen);

@@ -49,7 +49,7 @@ static void bv_smmu_trace(void *opaque, const struct smmu_trace_event *ev)
     if (!TRACE_ON(b->tr)) return;
     uint8_t res = ev->result == SMMU_TRANSLATED ? TRACE_SMMU_OK : ev->result == SMMU_BYPASSED ? TRACE_SMMU_BYPASS :
                   ev->result == SMMU_CONTEXT_FAULT ? TRACE_SMMU_FAULT_CB : TRACE_SMMU_FAULT_UNMATCHED;
-    trace_emit_smmu_xlate(b->tr, NULL, &(struct trace_smmu_xlate){ .sid = ev->sid, .fsr = ev->fsr,
+    trace_emit_smmu_xlate(b->tr, NULL, &(struct trace_smmu_xlate){ .sid = ev->sid, .fsr = ev->fsr, .fsynr0 = ev->fsynr0,
         .cb = ev->cb < 0 ? 0xffff : (uint16_t)ev->cb, .result = res, .is_write = ev->write,
         .iova = ev->iova, .pa = ev->pa });
 }
@@ -137,6 +137,16 @@ void board_virtio_fdt(const struct board *b, struct virt_fdt_config *fc)
         fc->smmu_size = smmu_region_size(v->smmu);
         fc->smmu_ncb = cfg.num_cb;
     }
+}
+
+struct smmu *board_virtio_smmu(const struct board *b, uint64_t *base, unsigned *irq_global, unsigned *irq_context)
+{
+    const struct board_virtio *v = b->virtio;
+    if (!v || !v->smmu) return NULL;
+    *base = VIRT_SMMU;
+    *irq_global = 32 + VIRT_SPI_SMMU;
+    *irq_context = 32 + VIRT_SPI_SMMU + 1;
+    return v->smmu;
 }
 
 void board_virtio_free(struct board *b)

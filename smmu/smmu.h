@@ -103,6 +103,8 @@ struct smmu_trace_event {
     int cb;                     /* -1 when no context bank was involved */
     enum smmu_outcome result;
     uint32_t fsr;               /* context fault: FSR bit; global fault: sGFSR bit; else 0 */
+    uint32_t fsynr0;            /* context fault: FSYNR0 (PLVL = the walk level, WNR, ...); global
+                                   fault: sGFSYNR0; else 0 */
     pa_t pa;                    /* valid for SMMU_TRANSLATED / SMMU_BYPASSED */
     bool iotlb_hit;
 };

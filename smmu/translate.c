@@ -271,7 +271,7 @@ bool smmu_translate(struct smmu *s, uint32_t sid, uint64_t iova, enum mmu_access
     if (s->trace) {
         struct smmu_trace_event ev = {
             .sid = sid, .iova = iova, .write = access == MMU_WRITE, .cb = xl.cb,
-            .result = xl.outcome, .fsr = ok ? 0 : f.fsr, .pa = out, .iotlb_hit = xl.iotlb_hit };
+            .result = xl.outcome, .fsr = ok ? 0 : f.fsr, .fsynr0 = ok ? 0 : f.fsynr0, .pa = out, .iotlb_hit = xl.iotlb_hit };
         s->trace(s->trace_opaque, &ev);
     }
     return ok;
