@@ -45,6 +45,8 @@ static unsigned nlog;
 
 static void line(void *o, unsigned cpu, int l, bool level) { }
 static void smmu_line(void *opaque, bool level) { gic_set_spi(gic, (unsigned)(uintptr_t)opaque, level); }
+static struct smmu_trace_event last_ev;
+static void on_trace(void *o, const struct smmu_trace_event *ev) { last_ev = *ev; }
 static void hv_logger(void *o, const char *msg) { snprintf(last_log, sizeof last_log, "%s", msg); nlog++; }
 
 static uint32_t rd32(uint64_t off) { uint64_t v = 0; bus_read(bus, mk_pa(SMMU_BASE + off), 4, &v); return (uint32_t)v; }
@@ -192,6 +194,7 @@ static void test_lazy_context_fault(void **st)
     const struct hv_stats *s = hv_get_stats(hv);
     struct dma_port port;
     dma_port_init(&port, bus, smmu, SID_B);
+    smmu_set_trace(smmu, on_trace, NULL);
     const uint32_t data = 0xfeedf00d;
     /* The CPU never touched the device page: not in the p2m → stage-2 translation fault. */
     assert_int_equal(dma_write(&port, DEV + 0x1008, &data, 4, 0), DMA_SMMU_FAULT);
@@ -211,6 +214,13 @@ static void test_lazy_context_fault(void **st)
     assert_int_equal(port.fault.walk.level, 2);
     assert_true(fsynr0 & (1u << 4));                        /* WNR */
     assert_int_equal(rd32(0x1400) & 0xffff, SID_B);
+    /* The trace event (→ SMMU-XLATE record): SID, IOVA, bank, FSR and FSYNR0 (PLVL = level). */
+    assert_int_equal(last_ev.result, SMMU_CONTEXT_FAULT);
+    assert_int_equal(last_ev.sid, SID_B);
+    assert_int_equal(last_ev.iova, DEV + 0x1008);
+    assert_int_equal(last_ev.cb, 0);
+    assert_int_equal(last_ev.fsr, 1u << 1);
+    assert_int_equal(last_ev.fsynr0, fsynr0);
     assert_true(smmu_irq_level(smmu, SMMU_IRQ_CONTEXT(0)));
     /* The interrupt is the hypervisor's: read, logged, counted, FSR cleared, line low. */
     take_irq();
