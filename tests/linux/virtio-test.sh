@@ -8,6 +8,10 @@
 #                it and the virtio DMA is translated by stage-1 context banks;
 #   passthrough  the same with iommu.passthrough=1 (S2CR bypass);
 #   none         -M virt,iommu=none (no SMMU, PAs);
+#   xen, xen-lazy -hv xen and -hv xen,mmio=lazy: the native hypervisor owns the SMMU and hides
+#                it from dom0 (no arm-smmu lines); dom0's DMA addresses are IPAs, translated by
+#                dom0's stage-2 context bank through its p2m (the hv: smmu summary line shows
+#                translations through that bank and no fault);
 #   gicv3-smp2   GICv3 and 2 vCPUs, run twice: the runs must be identical (determinism).
 # Checks: the arm-smmu probe lines and iommu groups (no timeout/failed/fault lines), the md5 of
 # the host's 1 MiB pattern read by the guest, the guest's write read back after drop_caches and
@@ -47,6 +51,13 @@ run_config() {  # name, extra -M properties, extra append[, extra emulator optio
     grep -qx DMA-TEST-DONE "$con" || bad "no DMA-TEST-DONE"
     if [ "$1" = none ]; then
         grep -q 'arm-smmu' "$con" && bad "arm-smmu probed with iommu=none"
+    elif [ "${1#xen}" != "$1" ]; then
+        grep -q 'arm-smmu' "$con" && bad "dom0 saw the SMMU (arm-smmu lines)"
+        sl=$(grep '^hv: smmu ' "$base.err")
+        echo "$sl" | grep -q 'owned by the hypervisor: dom0 context bank 0 (stage 2, VMID 1), stream IDs 0,1;' || bad "no hv: smmu line with dom0's bank and SIDs 0,1: '$sl'"
+        nx=$(echo "$sl" | sed -n 's/.*translations \([0-9]*\).*/\1/p')
+        [ "${nx:-0}" -gt 100 ] || bad "only '${nx:-}' SMMU translations through dom0's bank"
+        echo "$sl" | grep -q 'context faults 0, global faults 0,' || bad "SMMU faults: '$sl'"
     else
         grep -q 'arm-smmu 9050000.iommu: probing hardware configuration\.\.\.' "$con" || bad "no arm-smmu probe line"
         grep -q 'arm-smmu 9050000.iommu: 	stream matching with 16 register groups' "$con" || bad "no stream matching line"
@@ -91,6 +102,8 @@ run_config() {  # name, extra -M properties, extra append[, extra emulator optio
 run_config smmu "" ""
 run_config passthrough "" " iommu.passthrough=1"
 run_config none ",iommu=none" ""
+run_config xen "" "" "-hv xen"
+run_config xen-lazy "" "" "-hv xen,mmio=lazy"
 # GICv3, 2 vCPUs, twice: the same console and the same instruction and cycle counts per vCPU
 # (device work is synchronous and charged to the notifying vCPU; the rng follows -seed).
 run_config gicv3-smp2 ",gic-version=3" "" "-smp 2"
