@@ -156,7 +156,7 @@ struct hv *hv_new(const struct hv_config *cfg, char *err, size_t errlen)
         rc = p2m_map(d->p2m, mk_ipa(HV_GICC_BASE), mk_pa(HV_GICV_BASE), HV_GIC_SIZE >> PAGE_SHIFT,
                      P2M_MMIO_DIRECT_DEV, P2M_REASON_BOOT);
     if (rc) { snprintf(err, errlen, "hv: dom0 p2m: error %d", rc); hv_free(hv); return NULL; }
-    if (hv_iommu_init(hv, err, errlen) < 0) { hv_free(hv); return NULL; }
+    if (hv_iommu_init(hv, err, errlen) < 0 || hv_foreign_check(hv, err, errlen) < 0) { hv_free(hv); return NULL; }
     d->nvcpus = cfg->ncpus;
     for (unsigned i = 0; i < cfg->ncpus; i++) hv_vcpu_init(hv, &d->vcpu[i], i, cfg->cpus[i]);
     vgic_init(hv);
@@ -335,6 +335,7 @@ int hv_domctl_memory_mapping(struct hv *hv, uint16_t domid, uint64_t first_gfn, 
 int hv_dom0_fdt(struct hv *hv, const void *host, void **out, size_t *out_size, char *err, size_t errlen)
 {
     if (map_host_devices(hv, host, err, errlen) < 0) return -1;
+    if (hv_foreign_map(hv, host, err, errlen) < 0) return -1;          /* seed 003 (passthrough.c) */
     if (hv_iommu_scan_fdt(hv, host, err, errlen) < 0) return -1;
     size_t size = fdt_totalsize(host) + 4096;
     void *fdt = malloc(size);

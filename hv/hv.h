@@ -177,6 +177,11 @@ enum hv_mmio_policy {
 #define HV_MAX_REGIONS   64
 struct hv_region_type { uint64_t base; enum p2m_type type; };      /* a per-region p2m type */
 struct hv_iomem_range { uint64_t base, size; bool deny; };           /* [base, base+size) */
+/* Seed 003: a foreign mapping in dom0 (-hv xen,foreign=IPA:PA[:N], hv/passthrough.c): N pages at
+ * the dom0 IPA hole `ipa` → machine pages `pa` outside dom0's memory, p2m_map_foreign_rw. It
+ * stands for a page of another domain that dom0's backend grant-mapped (reason HYPERCALL). */
+#define HV_MAX_FOREIGN   4
+struct hv_foreign { uint64_t ipa, pa, pages; };
 
 /* The board's SMMUv2 (smmu/smmu.h), owned by the hypervisor under -hv xen (hv/iommu.c,
  * docs/hv.md "The SMMU"): hv programs it through its registers on the bus, gives dom0 one
@@ -228,6 +233,8 @@ struct hv_config {
     uint64_t trap_cycles;        /* cycles charged per stage-2 abort handled at EL2 (0: none) */
     struct tracer *tracer;       /* trace stream (machine/trace.h), NULL: off */
     struct hv_smmu_config smmu;  /* the SMMU the hypervisor owns (zero: none) */
+    unsigned nforeign;           /* -hv xen,foreign=IPA:PA[:N] (validated by hv_new and hv_dom0_fdt) */
+    struct hv_foreign foreign[HV_MAX_FOREIGN];
 };
 
 struct hv_stats {
@@ -252,6 +259,8 @@ struct hv_stats {
     uint64_t smmu_faults;        /* SMMU context faults handled (FSR read, logged, cleared) */
     uint64_t smmu_global_faults; /* SMMU global faults handled (sGFSR) */
     uint64_t smmu_tlb_flushes;   /* TLBIVMID + sTLBGSYNC for a p2m change */
+    uint64_t foreign_pages;      /* pages mapped p2m_map_foreign_rw (-hv xen,foreign=) */
+    uint64_t dma_outside;        /* DMA transfers of SMMU-less masters that left the domain (seed 004) */
 };
 
 struct hv;
@@ -318,6 +327,22 @@ struct hv_smmu_info {
     unsigned nmasters;           /* host-DT nodes behind the SMMU (protected-devices) */
 };
 void hv_smmu_info(const struct hv *hv, struct hv_smmu_info *out);
+
+/* ---- what a domain's devices may reach (hv/passthrough.c; docs/hv.md "Foreign mappings" and
+ * "DMA outside the domain"; seeds 003, 004) ---- */
+/* Is [pa, pa+len) the domain's: its RAM bank or, page by page, its iomem permission? A foreign
+ * page (mapped into dom0 at another IPA) is NOT dom0's: it belongs to the domain that granted it.
+ * Only dom0 (domid 0) exists; other domids own nothing (false). len 0: false. */
+bool hv_pa_in_domain(const struct hv *hv, unsigned domid, pa_t pa, uint64_t len);
+/* The seed-004 check of a DMA master with no SMMU in front of it, assigned to the direct-mapped
+ * dom0 (the board calls it from the master's dma_port watch, smmu/smmu.h): true if the piece
+ * [pa, pa+len) is dom0's. Otherwise the transfer still happens (nothing can stop it) but hv
+ * counts it (hv_stats.dma_outside), warns once per master (the hv log and a trace note):
+ *   "WARNING: DMA from unprotected device <master> reached 0x<pa> outside dom0's memory"
+ * and returns false. `master` names the device (its DT node name); at most HV_MAX_DMA_WARN
+ * distinct masters are remembered, later ones are warned about every time. */
+#define HV_MAX_DMA_WARN 16
+bool hv_dma_unprotected(struct hv *hv, const char *master, pa_t pa, uint64_t len, bool write);
 
 /* Inject virtual interrupt virq into vCPU `vcpu` of dom0 (software, HW = 0). */
 void hv_inject_virq(struct hv *hv, unsigned vcpu, unsigned virq);

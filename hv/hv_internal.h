@@ -93,6 +93,8 @@ struct hv {
     struct hv_mem *mem;
     struct domain dom0;
     struct hv_stats stats;
+    unsigned ndma_warned;        /* passthrough.c: masters already warned about (seed 004) */
+    char dma_warned[HV_MAX_DMA_WARN][48];
     uint32_t last_esr;
     uint64_t last_far, last_hpfar;
 };
@@ -110,6 +112,10 @@ int hv_iommu_scan_fdt(struct hv *hv, const void *host, char *err, size_t errlen)
 int hv_iommu_dom0_fdt(struct hv *hv, void *fdt, uint32_t *phandles, unsigned *nphandles);
 bool hv_iommu_owns_irq(const struct hv *hv, unsigned intid);
 void hv_iommu_irq(struct hv *hv, unsigned intid);             /* its interrupt, taken at EL2 */
+
+/* passthrough.c: foreign mappings (seed 003) */
+int hv_foreign_check(const struct hv *hv, char *err, size_t errlen);     /* RAM side, in hv_new */
+int hv_foreign_map(struct hv *hv, const void *host, char *err, size_t errlen);   /* hv_dom0_fdt */
 
 /* vcpu.c */
 void hv_vcpu_init(struct hv *hv, struct vcpu *v, unsigned id, struct cpu *c);

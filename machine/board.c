@@ -124,6 +124,9 @@ void board_hv_policy(const struct fl_options *o, char *buf, size_t len)
     for (unsigned i = 0; i < o->hv_niomem && n > 0 && (size_t)n < len; i++)
         n += snprintf(buf + n, len - (size_t)n, ",%s=0x%llx+0x%llx", o->hv_iomem[i].deny ? "iomem_deny" : "iomem",
                       (unsigned long long)o->hv_iomem[i].base, (unsigned long long)o->hv_iomem[i].size);
+    for (unsigned i = 0; i < o->hv_nforeign && n > 0 && (size_t)n < len; i++)
+        n += snprintf(buf + n, len - (size_t)n, ",foreign=0x%llx:0x%llx:%llu", (unsigned long long)o->hv_foreign[i].ipa,
+                      (unsigned long long)o->hv_foreign[i].pa, (unsigned long long)o->hv_foreign[i].pages);
     if (o->hv_trap_cycles && n > 0 && (size_t)n < len)
         snprintf(buf + n, len - (size_t)n, ",trap_cycles=%llu", (unsigned long long)o->hv_trap_cycles);
 }
@@ -275,6 +278,9 @@ struct board *board_create(const struct fl_options *o, struct chardev *chr, char
             hc.overrides[k] = (struct hv_region_type){ o->hv_overrides[k].base, (enum p2m_type)o->hv_overrides[k].type };
         for (unsigned k = 0; k < o->hv_niomem; k++)
             hc.iomem[k] = (struct hv_iomem_range){ o->hv_iomem[k].base, o->hv_iomem[k].size, o->hv_iomem[k].deny };
+        hc.nforeign = o->hv_nforeign;
+        for (unsigned k = 0; k < o->hv_nforeign && k < HV_MAX_FOREIGN; k++)
+            hc.foreign[k] = (struct hv_foreign){ o->hv_foreign[k].ipa, o->hv_foreign[k].pa, o->hv_foreign[k].pages };
         err[0] = 0;
         if ((o->gic_version == 2 && gic_map_virt(b->gic, b->bus) < 0) ||
             !(b->hv = hv_new(&hc, err, errlen))) {
@@ -282,6 +288,7 @@ struct board *board_create(const struct fl_options *o, struct chardev *chr, char
             board_free(b);
             return NULL;
         }
+        board_virtio_watch_dma(b, b->hv);     /* seed 004: SMMU-less masters (board_virtio.c) */
     }
     if (b->tr) {
         for (unsigned i = 0; i < b->ncpus; i++) cpu_set_tracer(b->cpus[i], b->tr);
@@ -620,6 +627,10 @@ void board_print_summary(struct board *b, FILE *f)
         fprintf(f, "hv: policy %s: lazily mapped %llu faults (%llu pages), injected prefetch aborts %llu, hypercall pages %llu\n",
                 pol, (unsigned long long)h->s2_map, (unsigned long long)h->lazy_pages,
                 (unsigned long long)h->s2_inject_pabt, (unsigned long long)h->hcall_pages);
+        if (h->foreign_pages || h->dma_outside)
+            fprintf(f, "hv: foreign pages %llu (p2m_map_foreign_rw), DMA outside dom0's memory %llu "
+                    "(unprotected masters, seed 004)\n", (unsigned long long)h->foreign_pages,
+                    (unsigned long long)h->dma_outside);
         const struct hv_region *r;
         unsigned nr = hv_regions(b->hv, &r);
         for (unsigned i = 0; i < nr; i++) {

@@ -55,6 +55,9 @@ void board_virtio_reset(struct board *b);
 void board_virtio_fdt(const struct board *b, struct virt_fdt_config *fc);
 void board_virtio_free(struct board *b);
 void board_virtio_set_tracer(struct board *b, struct tracer *tr);
+/* -hv xen: the seed-004 watch (hv_dma_unprotected) on every DMA master with no SMMU. */
+struct hv;
+void board_virtio_watch_dma(struct board *b, struct hv *hv);
 /* The board's SMMU (NULL: none), its base and interrupts — what -hv xen takes over. */
 struct smmu *board_virtio_smmu(const struct board *b, uint64_t *base, unsigned *irq_global, unsigned *irq_context);
 /* Trace stream of a run: open FILE with the header (argv as the machine configuration, the

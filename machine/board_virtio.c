@@ -16,6 +16,7 @@
 #include "machine/trace.h"
 #include "machine/virtio.h"
 #include "gic/gic.h"
+#include "hv/hv.h"
 
 struct board_virtio {
     struct board *b;
@@ -25,6 +26,7 @@ struct board_virtio {
     struct virtio_mmio *t[FL_MAX_DEVICES];
     struct virtio_blk *blk[FL_MAX_DEVICES];
     struct virtio_rng *rng[FL_MAX_DEVICES];
+    struct bv_watch { struct hv *hv; char name[32]; } watch[FL_MAX_DEVICES + 1];   /* seed 004 */
 };
 
 static void smmu_line(void *opaque, bool level) { irq_line_set(opaque, level); }
@@ -147,6 +149,32 @@ struct smmu *board_virtio_smmu(const struct board *b, uint64_t *base, unsigned *
     *irq_global = 32 + VIRT_SPI_SMMU;
     *irq_context = 32 + VIRT_SPI_SMMU + 1;
     return v->smmu;
+}
+
+/* Seed 004 (docs/hv.md "DMA outside the domain"): under -hv xen every DMA master with no SMMU
+ * in front of it belongs to dom0, a direct-mapped domain; its dma_port's watch asks the
+ * hypervisor whether each transfer stays in dom0's memory (hv_dma_unprotected). */
+static bool bv_dma_watch(void *opaque, pa_t pa, uint64_t len, bool write)
+{
+    struct bv_watch *w = opaque;
+    return hv_dma_unprotected(w->hv, w->name, pa, len, write);
+}
+static void watch_port(struct bv_watch *w, struct hv *hv, struct dma_port *p, const char *name)
+{
+    if (p->smmu) return;
+    w->hv = hv;
+    snprintf(w->name, sizeof w->name, "%s", name);
+    dma_port_set_watch(p, bv_dma_watch, w);
+}
+void board_virtio_watch_dma(struct board *b, struct hv *hv)
+{
+    struct board_virtio *v = b->virtio;
+    if (!v || !hv) return;
+    for (unsigned n = 0; n < v->nt; n++) {
+        char nm[32];
+        snprintf(nm, sizeof nm, "virtio_mmio@%llx", (unsigned long long)(VIRT_VIRTIO_MMIO + n * VIRTIO_MMIO_SIZE));
+        watch_port(&v->watch[n], hv, &v->t[n]->dma, nm);
+    }
 }
 
 void board_virtio_free(struct board *b)

@@ -51,7 +51,11 @@ static const char hv_help[] =
     "  iomem_deny=BASE+SIZE  remove it (applied in order after the DT regions)\n"
     "                     The permitted set: every `reg` of the host DT's device nodes except\n"
     "                     memory and the GIC (emulated); printed in the exit summary.\n"
-    "  trap_cycles=N      cycles charged per stage-2 abort handled at EL2 (default 0)\n";
+    "  trap_cycles=N      cycles charged per stage-2 abort handled at EL2 (default 0)\n"
+    "  foreign=IPA:PA[:N] map N 4K pages (default 1) at dom0 IPA → machine PA as p2m_map_foreign_rw\n"
+    "                     (seed 003: stands for a grant map by dom0's backend; repeatable, 4 at\n"
+    "                     most). PA: machine RAM outside dom0's (above dom0_mem) and outside the\n"
+    "                     hypervisor's 16 MiB; IPA: a hole (not dom0's RAM nor any device)\n";
 static const char cpu_help[] = "Available CPUs:\n  cortex-a57\n  max\n";
 static const char machine_help[] =
     "Supported machines are:\nvirt                 QEMU virt-compatible ARMv8-A board (faultline)\n";
@@ -245,6 +249,20 @@ static int parse_hv(const char *arg, struct fl_options *o, char *err, size_t err
             o->hv_iomem[o->hv_niomem].base = base;
             o->hv_iomem[o->hv_niomem].size = size;
             o->hv_iomem[o->hv_niomem++].deny = tok[5] == '_';
+        } else if (!strcmp(tok, "foreign")) {
+            /* IPA:PA[:N] — the ranges are checked against dom0's memory and devices by hv. */
+            char *c1 = strchr(val, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+            uint64_t ipa, pa, n = 1;
+            if (!c1) FAIL("-hv %s: foreign=%s: expected IPA:PA[:N]", arg, val);
+            *c1 = 0;
+            if (c2) *c2 = 0;
+            if (parse_u64(val, &ipa) < 0 || parse_u64(c1 + 1, &pa) < 0 || (c2 && (parse_u64(c2 + 1, &n) < 0 || !n)))
+                FAIL("-hv %s: foreign=%s:%s%s%s: expected IPA:PA[:N] (N pages, default 1)", arg, val, c1 + 1,
+                     c2 ? ":" : "", c2 ? c2 + 1 : "");
+            if (o->hv_nforeign == HV_MAX_FOREIGN) FAIL("-hv %s: at most %u foreign= mappings", arg, HV_MAX_FOREIGN);
+            o->hv_foreign[o->hv_nforeign].ipa = ipa;
+            o->hv_foreign[o->hv_nforeign].pa = pa;
+            o->hv_foreign[o->hv_nforeign++].pages = n;
         } else if (!strcmp(tok, "trap_cycles")) {
             if (parse_u64(val, &o->hv_trap_cycles) < 0) FAIL("-hv %s: trap_cycles=%s: expected a number", arg, val);
         } else FAIL("-hv %s: unknown option '%s' (-hv help)", arg, tok);

@@ -245,6 +245,8 @@ struct fl_options {
     unsigned hv_niomem;                  /* -hv xen,iomem=BASE+SIZE / iomem_deny=BASE+SIZE */
     struct { uint64_t base, size; bool deny; } hv_iomem[16];
     uint64_t hv_trap_cycles;             /* -hv xen,trap_cycles=N */
+    unsigned hv_nforeign;                /* -hv xen,foreign=IPA:PA[:N] (repeatable, HV_MAX_FOREIGN) */
+    struct { uint64_t ipa, pa, pages; } hv_foreign[4];
     const char *hv_arg;                  /* the -hv argument as given (summary, trace header) */
     const char *trace_file;              /* -trace file=FILE */
     bool trace_sync;                     /* -trace ...,sync=on: write(2) every record */

@@ -85,7 +85,8 @@ static void __attribute__((noinline)) trace_dma_rec(struct virtio_mmio *t, uint6
 {
     trace_emit_dma(t->tr, NULL, &(struct trace_dma){ .sid = t->dma.sid, .dev = t->tr_name, .iova = a,
         .pa = mk_pa(t->dma.smmu ? 0 : a), .len = len, .is_write = write,
-        .result = st == DMA_OK ? TRACE_DMA_OK : st == DMA_SMMU_FAULT ? TRACE_DMA_SMMU_FAULT : TRACE_DMA_BUS_ERROR });
+        .result = st == DMA_OK ? (t->dma.outside ? TRACE_DMA_OUTSIDE_DOMAIN : TRACE_DMA_OK)
+                : st == DMA_SMMU_FAULT ? TRACE_DMA_SMMU_FAULT : TRACE_DMA_BUS_ERROR });
 }
 static bool dread(struct virtio_mmio *t, uint64_t a, void *buf, size_t len)
 {

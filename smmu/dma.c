@@ -15,6 +15,12 @@ void dma_port_init(struct dma_port *p, struct bus *bus, struct smmu *smmu, uint3
     p->sid = sid;
 }
 
+void dma_port_set_watch(struct dma_port *p, dma_watch_fn fn, void *opaque)
+{
+    p->watch = fn;
+    p->watch_opaque = opaque;
+}
+
 static int dma_xfer(struct dma_port *p, uint64_t iova, uint8_t *rbuf, const uint8_t *wbuf, size_t len,
                     unsigned attrs)
 {
@@ -23,6 +29,10 @@ static int dma_xfer(struct dma_port *p, uint64_t iova, uint8_t *rbuf, const uint
     memset(&p->fault, 0, sizeof p->fault);
     p->fault_iova = 0;
     p->done = 0;
+    p->outside = false;
+    /* No SMMU: the IOVA is the PA and the range is contiguous — one look at it, then the bytes
+     * move regardless (there is no protection: that is what the watch reports). */
+    if (!p->smmu && p->watch && len) p->outside = !p->watch(p->watch_opaque, mk_pa(iova), len, write);
     bool faulted = false;
     while (done < len) {
         uint64_t a = iova + done;

@@ -120,16 +120,26 @@ void smmu_iotlb_stats(const struct smmu *s, struct smmu_iotlb_stats *st);
  * SMMU in front of it (addresses are PAs). Transfers are translated page by page (4KB IOVA
  * pages) and performed with bus_read_buf/bus_write_buf, which notifies the RAM write hook so
  * decoded code in written pages is dropped. */
+/* The watch of a master with no SMMU (smmu == NULL; ignored otherwise): called once per
+ * transfer with the PA range [pa, pa+len) before it goes to the bus; false = the range leaves
+ * the memory the master's owner may reach. Nothing in front of the master can stop it, so the
+ * transfer still happens; the port records it (outside). The board installs it under -hv xen
+ * (the hypervisor's seed-004 check, hv_dma_unprotected); smmu/ only calls it. */
+typedef bool (*dma_watch_fn)(void *opaque, pa_t pa, uint64_t len, bool write);
 struct dma_port {
     struct bus *bus;
     struct smmu *smmu;          /* NULL: no SMMU */
     uint32_t sid;
+    dma_watch_fn watch;         /* NULL: none (dma_port_set_watch) */
+    void *watch_opaque;
     /* Filled by the last transfer that did not complete normally: */
     struct smmu_fault fault;    /* the SMMU fault (outcome 0 if none) */
     uint64_t fault_iova;        /* first IOVA that failed */
     size_t done;                /* bytes transferred before it */
+    bool outside;               /* the last transfer's watch said false (it still completed) */
 };
 void dma_port_init(struct dma_port *p, struct bus *bus, struct smmu *smmu, uint32_t sid);
+void dma_port_set_watch(struct dma_port *p, dma_watch_fn fn, void *opaque);
 
 enum dma_status {
     DMA_OK = 0,
