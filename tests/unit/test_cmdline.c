@@ -142,6 +142,20 @@ static void test_hv(void **st)
     expect_err(PARSE("-kernel", "k", "-hv", "xen,dom0_mem=lots"), "dom0_mem=lots: invalid size");
     expect_err(PARSE("-kernel", "k", "-hv", "xen,sched=credit"), "unknown option 'sched'");
     expect_err(PARSE("-kernel", "k", "-hv", "none,dom0_mem=1G"), "-hv none takes no options");
+    /* foreign=IPA:PA[:N] (seed 003); the ranges themselves are hv's to check. */
+    assert_int_equal(PARSE("-kernel", "k", "-hv", "xen,foreign=0x50000000:0x46000000,foreign=0x50010000:0x46010000:3"), 0);
+    assert_int_equal(o.hv_nforeign, 2);
+    assert_int_equal(o.hv_foreign[0].ipa, 0x50000000);
+    assert_int_equal(o.hv_foreign[0].pa, 0x46000000);
+    assert_int_equal(o.hv_foreign[0].pages, 1);
+    assert_int_equal(o.hv_foreign[1].pages, 3);
+    assert_int_equal(PARSE("-hv", "help"), 0);
+    assert_non_null(strstr(o.list_text, "foreign=IPA:PA[:N]"));
+    expect_err(PARSE("-kernel", "k", "-hv", "xen,foreign=0x50000000"), "foreign=0x50000000: expected IPA:PA[:N]");
+    expect_err(PARSE("-kernel", "k", "-hv", "xen,foreign=0x5:x"), "expected IPA:PA[:N]");
+    expect_err(PARSE("-kernel", "k", "-hv", "xen,foreign=1:2:0"), "expected IPA:PA[:N] (N pages");
+    expect_err(PARSE("-kernel", "k", "-hv", "xen,foreign=1:2,foreign=1:2,foreign=1:2,foreign=1:2,foreign=1:2"),
+               "at most 4 foreign= mappings");
 }
 
 /* -drive / -device in QEMU's spelling; -M virt,iommu= */
