@@ -10,12 +10,66 @@
  *   alignment faults), exc_el1_iabt (EC 0x21, instruction aborts at EL1);
  *   with a second argument IPA (hex): ipa_maps (p2m MAP records covering IPA), ipa_type and
  *   ipa_reason (of the last one; "none" when none), ipa_size (its size in bytes).
+ *   protected-devices (seeds 003/004, the block after the includes): dma_ok, dma_smmu_fault,
+ *   dma_bus_error, dma_outside (DMA records by result), dma_outside_pa (first outside transfer's
+ *   PA, hex) and dma_outside_dev (its master), smmu_cb_faults (SMMU-XLATE context faults) with
+ *   smmu_fault_sid / smmu_fault_iova (hex) / smmu_fault_fsr (hex) of the first,
+ *   maps_foreign (P2M MAPs of a foreign type, reason hypercall), notes_dma_warn (NOTEs of the
+ *   seed-004 warning "DMA from unprotected device").
  * usage: trace-facts FILE [IPA]
  * Exit status 0 when the file was read to its clean end, 3 when it ends inside a record, 1 on
  * other errors (as faultline-trace). */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include "machine/trace.h"
+
+/* ---- protected-devices facts (tests/scenarios/protected.sh; seeds 003/004) ---- */
+static struct {
+    uint64_t dma[TRACE_DMA__COUNT], outside_pa, cb_faults, fault_iova, maps_foreign, notes_warn;
+    uint32_t fault_sid, fault_fsr;
+    char outside_dev[64];
+} prot;
+static void prot_rec(const struct trace_reader *r, const struct trace_rec *rec)
+{
+    switch (rec->kind) {
+    case TRACE_K_DMA:
+        if (rec->ev.dma.result < TRACE_DMA__COUNT) prot.dma[rec->ev.dma.result]++;
+        if (rec->ev.dma.result == TRACE_DMA_OUTSIDE_DOMAIN && prot.dma[TRACE_DMA_OUTSIDE_DOMAIN] == 1) {
+            const char *n = trace_string(r, rec->ev.dma.dev);
+            prot.outside_pa = rec->ev.dma.pa.v ? rec->ev.dma.pa.v : rec->ev.dma.iova;
+            snprintf(prot.outside_dev, sizeof prot.outside_dev, "%s", n ? n : "?");
+        }
+        break;
+    case TRACE_K_SMMU_XLATE:
+        if (rec->ev.smmu_xlate.result != TRACE_SMMU_FAULT_CB) break;
+        if (!prot.cb_faults++) {
+            prot.fault_sid = rec->ev.smmu_xlate.sid;
+            prot.fault_iova = rec->ev.smmu_xlate.iova;
+            prot.fault_fsr = rec->ev.smmu_xlate.fsr;
+        }
+        break;
+    case TRACE_K_P2M:
+        if (rec->ev.p2m.op == TRACE_P2M_MAP && rec->ev.p2m.type == TRACE_P2M_FOREIGN &&
+            rec->ev.p2m.reason == TRACE_P2M_R_HYPERCALL) prot.maps_foreign++;
+        break;
+    case TRACE_K_NOTE:
+        if (rec->ev.note.text && strstr(rec->ev.note.text, "DMA from unprotected device")) prot.notes_warn++;
+        break;
+    }
+}
+static void prot_print(void)
+{
+    printf("dma_ok=%llu\ndma_smmu_fault=%llu\ndma_bus_error=%llu\ndma_outside=%llu\ndma_outside_pa=0x%llx\n"
+           "dma_outside_dev=%s\nsmmu_cb_faults=%llu\nsmmu_fault_sid=%u\nsmmu_fault_iova=0x%llx\nsmmu_fault_fsr=0x%x\n"
+           "maps_foreign=%llu\nnotes_dma_warn=%llu\n",
+           (unsigned long long)prot.dma[TRACE_DMA_OK], (unsigned long long)prot.dma[TRACE_DMA_SMMU_FAULT],
+           (unsigned long long)prot.dma[TRACE_DMA_BUS_ERROR], (unsigned long long)prot.dma[TRACE_DMA_OUTSIDE_DOMAIN],
+           (unsigned long long)prot.outside_pa, prot.outside_dev[0] ? prot.outside_dev : "none",
+           (unsigned long long)prot.cb_faults, prot.fault_sid, (unsigned long long)prot.fault_iova, prot.fault_fsr,
+           (unsigned long long)prot.maps_foreign, (unsigned long long)prot.notes_warn);
+}
+/* ---- end of the protected-devices facts ---- */
 
 int main(int argc, char **argv)
 {
@@ -31,6 +85,7 @@ int main(int argc, char **argv)
     uint64_t cycles = 0, insns = 0;
     struct trace_rec rec;
     while ((rc = trace_next(r, &rec)) == 1) {
+        prot_rec(r, &rec);                                   /* protected-devices facts */
         if (rec.flags & TRACE_F_NOT_XEN) not_xen++;
         switch (rec.kind) {
         case TRACE_K_S2_FAULT:
@@ -88,6 +143,7 @@ int main(int argc, char **argv)
         printf("ipa_maps=%llu\nipa_type=%s\nipa_reason=%s\nipa_size=%llu\n", (unsigned long long)ipa_maps,
                ipa_type < 0 ? "none" : trace_p2m_type_name((unsigned)ipa_type),
                ipa_reason < 0 ? "none" : trace_p2m_reason_name((unsigned)ipa_reason), (unsigned long long)ipa_size);
+    prot_print();                                            /* protected-devices facts */
     trace_close(r);
     return rc == 0 ? 0 : rc == TRACE_ERR_TRUNCATED ? 3 : 1;
 }
