@@ -574,10 +574,29 @@ static struct { unsigned translated, bypassed, context_faults, global_faults, bu
 
 static uint8_t dbuf[4 * 0x1000 + 64], rbuf[4 * 0x1000 + 64];
 
+/* Half the time a stream ID with an IOVA its baseline context maps (so that translations
+ * succeed often enough to check data), else anything. */
+static void pick_sid_iova(uint32_t *sid, uint64_t *iova)
+{
+    uint64_t off = rnd() & 0xfff;
+    if (chance(50)) {
+        switch (rn(5)) {
+        case 0: *sid = 0x10 + rn(2); *iova = (chance(70) ? IOVA_S1 : IOVA_S1HI) + rn(NMAP) * PGSZ + off; return;
+        case 1: *sid = 0x10; *iova = IOVA_BLK + rn(512) * PGSZ + off; return;
+        case 2: *sid = 0x20; *iova = IPA_S2 + rn(NMAP) * PGSZ + off; return;
+        case 3: *sid = 0x30; *iova = IOVA_S1 + rn(NMAP) * PGSZ + off; return;
+        default: *sid = 0x40; *iova = WIN_BASE + rn(WIN_PAGES) * PGSZ + off; return;
+        }
+    }
+    *sid = pick_sid();
+    *iova = pick_iova();
+}
+
 static void op_dma(void)
 {
-    uint32_t sid = pick_sid();
-    uint64_t iova = pick_iova();
+    uint32_t sid;
+    uint64_t iova;
+    pick_sid_iova(&sid, &iova);
     size_t len = chance(30) ? 1 + rn(16) : chance(60) ? 1 + rn(0x1000) : 1 + rn(3 * 0x1000 + 64);
     bool write = chance(50), no_smmu = chance(5);
     unsigned attrs = rn(4);
@@ -676,8 +695,9 @@ static void op_dma(void)
 
 static void op_translate(void)
 {
-    uint32_t sid = pick_sid();
-    uint64_t iova = pick_iova();
+    uint32_t sid;
+    uint64_t iova;
+    pick_sid_iova(&sid, &iova);
     enum mmu_access_type acc = (enum mmu_access_type)rn(3);
     unsigned attrs = rn(4);
     OP("smmu_translate sid 0x%x iova 0x%llx access %d attrs %u", sid, (unsigned long long)iova, acc, attrs);
@@ -740,7 +760,14 @@ static void fuzz_seed(uint64_t seed, unsigned steps)
     memset(&cov, 0, sizeof cov);
     for (cur_step = 1; cur_step <= steps; cur_step++) {
         unsigned r = rn(1000);
-        if (r < 330) op_meaningful_write();
+        /* epochs: every 250 steps a driver reprograms the working configuration and clears
+         * the fault records, so that the fuzz keeps reaching the translation path */
+        if (cur_step % 250 == 0) {
+            OP("epoch: baseline, clear faults");
+            program_baseline();
+            wr(sGFSR, reg_rd(sGFSR));
+            for (unsigned n = 0; n < 16; n++) wr(CB_OFF(n, FSR), reg_rd(CB_OFF(n, FSR)));
+        } else if (r < 330) op_meaningful_write();
         else if (r < 480) op_random_access();
         else if (r < 880) op_dma();
         else if (r < 999) op_translate();
@@ -766,7 +793,7 @@ static void fuzz_seed(uint64_t seed, unsigned steps)
 }
 
 static const uint64_t seeds[] = { 1, 2, 3, 0x5eed, 0xdeadbeef, 0x8badf00d, 42, 1234567 };
-#define STEPS_PER_SEED 6000
+#define STEPS_PER_SEED 10000
 
 static void test_fuzz(void **st)
 {
