@@ -55,6 +55,9 @@ void board_virtio_reset(struct board *b);
 void board_virtio_fdt(const struct board *b, struct virt_fdt_config *fc);
 void board_virtio_free(struct board *b);
 void board_virtio_set_tracer(struct board *b, struct tracer *tr);
+/* Once per board round: DMA work still pending (the PL330's Executing channels) continues.
+ * Returns true if it did something (the round made progress). */
+bool board_virtio_poll(struct board *b);
 /* Trace stream of a run: open FILE with the header (argv as the machine configuration, the
  * -hv policy, SHA-256 of kernel/initrd/dtb); NULL with err on failure. */
 struct tracer *board_trace_open(const struct fl_options *o, int argc, char **argv, char *err, size_t errlen);
