@@ -60,6 +60,9 @@ struct hv;
 void board_virtio_watch_dma(struct board *b, struct hv *hv);
 /* The board's SMMU (NULL: none), its base and interrupts — what -hv xen takes over. */
 struct smmu *board_virtio_smmu(const struct board *b, uint64_t *base, unsigned *irq_global, unsigned *irq_context);
+/* Once per board round: DMA work still pending (the PL330's Executing channels) continues.
+ * Returns true if it did something (the round made progress). */
+bool board_virtio_poll(struct board *b);
 /* Trace stream of a run: open FILE with the header (argv as the machine configuration, the
  * -hv policy, SHA-256 of kernel/initrd/dtb); NULL with err on failure. */
 struct tracer *board_trace_open(const struct fl_options *o, int argc, char **argv, char *err, size_t errlen);
