@@ -16,6 +16,8 @@
 #   lazy (region): 5 faults = 3 mapped (one per device) + 2 injected, 18 pages (1 + 1 + the
 #                  SRAM's 16).
 #
+# protected-devices (seeds 003/004): tests/scenarios/protected.sh (its header says what it asserts).
+#
 # mmio-sram (seed 002): tests/guest/mmio_sram on -M virt,sram=on under
 # -hv xen,mmio=eager,region=0x09060000:TYPE (and lazy for dev / c); the guest's stage 1 maps the
 # SRAM Normal WB and executable, /chosen/bootargs "sram=dev|nc|c|rwx" tells it what to expect
@@ -120,3 +122,6 @@ for n in eager-dev eager-nc eager-c eager-rwx lazy-dev lazy-c; do
            expect mmio-sram $n '$notes_not_xen = 0 -a $not_xen = 0' "nothing flagged outside Xen's behaviour" ;;
     esac
 done
+
+# ---- protected-devices (seeds 003/004): tests/scenarios/protected.sh ----
+FAULTLINE=$FL B=$B sh tests/scenarios/protected.sh
