@@ -57,6 +57,9 @@ void board_virtio_free(struct board *b);
 void board_virtio_set_tracer(struct board *b, struct tracer *tr);
 /* The board's SMMU (NULL: none), its base and interrupts — what -hv xen takes over. */
 struct smmu *board_virtio_smmu(const struct board *b, uint64_t *base, unsigned *irq_global, unsigned *irq_context);
+/* The DMA master with stream ID sid (DMA-trace replay): true, and *smmu = the SMMU in front of
+ * it (NULL: none, its addresses are PAs); false: no master has that stream ID. */
+bool board_dma_master(const struct board *b, uint32_t sid, struct smmu **smmu);
 /* Trace stream of a run: open FILE with the header (argv as the machine configuration, the
  * -hv policy, SHA-256 of kernel/initrd/dtb); NULL with err on failure. */
 struct tracer *board_trace_open(const struct fl_options *o, int argc, char **argv, char *err, size_t errlen);

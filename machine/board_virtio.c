@@ -149,6 +149,15 @@ struct smmu *board_virtio_smmu(const struct board *b, uint64_t *base, unsigned *
     return v->smmu;
 }
 
+bool board_dma_master(const struct board *b, uint32_t sid, struct smmu **smmu)
+{
+    const struct board_virtio *v = b->virtio;
+    *smmu = NULL;
+    if (!v) return false;
+    if (sid < v->nt) { *smmu = v->smmu; return true; }   /* transport n: stream ID n */
+    return false;
+}
+
 void board_virtio_free(struct board *b)
 {
     struct board_virtio *v = b->virtio;

@@ -141,5 +141,11 @@ enum dma_status {
  * fault is still recorded in p->fault and in the SMMU). */
 int dma_read(struct dma_port *p, uint64_t iova, void *buf, size_t len, unsigned attrs);
 int dma_write(struct dma_port *p, uint64_t iova, const void *buf, size_t len, unsigned attrs);
+/* Translate only (the DMA-trace replay, machine/dma_replay.c): the page-by-page path of
+ * dma_read (write = false) / dma_write (write = true) — same SMMU lookups, same fault recording
+ * and trace events — with no data moved. A translated page with nothing on the bus is
+ * DMA_BUS_ERROR. *first_pa (may be NULL) gets the output address of iova (0 if its page
+ * faulted). */
+int dma_translate(struct dma_port *p, uint64_t iova, size_t len, bool write, unsigned attrs, pa_t *first_pa);
 
 #endif
