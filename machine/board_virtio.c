@@ -67,6 +67,19 @@ void board_virtio_set_tracer(struct board *b, struct tracer *tr)
     }
 }
 
+/* The SMMU's shape. QEMU's virt window for the SMMU is 0x20000 bytes at VIRT_SMMU; the SRAM of
+ * -M virt,sram=on sits in its upper half (VIRT_SRAM = VIRT_SMMU + 0x10000), so with the SRAM
+ * the MMU-500 is configured with 8 context banks: NUMPAGE 8, a 64 KiB register region that ends
+ * where the SRAM begins (MMU-500's NUMCB is a configuration choice; ID1 says what it is). */
+static void board_smmu_config(const struct fl_options *o, struct smmu_config *cfg)
+{
+    smmu_default_config(cfg);
+    if (o->sram) {
+        cfg->num_cb = 8;
+        cfg->numpagendxb = 2;
+    }
+}
+
 int board_virtio_create(struct board *b, char *err, size_t errlen)
 {
     const struct fl_options *o = b->o;
@@ -77,7 +90,7 @@ int board_virtio_create(struct board *b, char *err, size_t errlen)
     v->b = b;
     if (o->iommu != FL_IOMMU_NONE) {
         struct smmu_config cfg;
-        smmu_default_config(&cfg);
+        board_smmu_config(o, &cfg);
         v->smmu = smmu_new(b->bus, &cfg);
         if (!v->smmu || smmu_map(v->smmu, b->bus, mk_pa(VIRT_SMMU)) < 0) {
             snprintf(err, errlen, "board: cannot create the SMMU");
@@ -132,7 +145,7 @@ void board_virtio_fdt(const struct board *b, struct virt_fdt_config *fc)
     fc->nvirtio = v->nt;
     if (v->smmu) {
         struct smmu_config cfg;
-        smmu_default_config(&cfg);
+        board_smmu_config(b->o, &cfg);
         fc->has_smmu = true;
         fc->smmu_size = smmu_region_size(v->smmu);
         fc->smmu_ncb = cfg.num_cb;
