@@ -9,7 +9,13 @@
  *   Xen's behaviour), exc_el1_align (exceptions taken to EL1 with EC 0x25 and DFSC 0x21, the
  *   alignment faults), exc_el1_iabt (EC 0x21, instruction aborts at EL1);
  *   with a second argument IPA (hex): ipa_maps (p2m MAP records covering IPA), ipa_type and
- *   ipa_reason (of the last one; "none" when none), ipa_size (its size in bytes).
+ *   ipa_reason (of the last one; "none" when none), ipa_size (its size in bytes);
+ *   SMMU and DMA (seed 001 option c): smmu_xlate, smmu_ok, smmu_cb_faults (SMMU-XLATE records:
+ *   all, translated, context faults), first context fault: smmu_fault_sid, smmu_fault_iova,
+ *   smmu_fault_cb, smmu_fault_fsr, smmu_fault_fsynr0, smmu_fault_write (hex; "none" fields
+ *   are -1 when there was none); dma, dma_ok, dma_fault (DMA records by result); with IPA:
+ *   ipa_smmu_ok (translations of an IOVA in IPA's page to PA = that page), ipa_smmu_faults,
+ *   ipa_dma_ok, ipa_dma_fault (DMA records whose IOVA range covers IPA).
  * usage: trace-facts FILE [IPA]
  * Exit status 0 when the file was read to its clean end, 3 when it ends inside a record, 1 on
  * other errors (as faultline-trace). */
@@ -29,6 +35,9 @@ int main(int argc, char **argv)
     uint64_t s2 = 0, out[TRACE_S2__COUNT] = { 0 }, insn = 0, reason[TRACE_P2M_R__COUNT] = { 0 };
     uint64_t pages_fault = 0, by_type[TRACE_P2M__COUNT] = { 0 }, not_xen = 0, exc1 = 0, run_end = 0;
     uint64_t cycles = 0, insns = 0;
+    uint64_t smmu = 0, smmu_ok = 0, smmu_cbf = 0, dma = 0, dma_ok = 0, dma_fault = 0;
+    uint64_t ipa_smmu_ok = 0, ipa_smmu_f = 0, ipa_dma_ok = 0, ipa_dma_f = 0;
+    struct trace_smmu_xlate first = { .result = 0xff };
     struct trace_rec rec;
     while ((rc = trace_next(r, &rec)) == 1) {
         if (rec.flags & TRACE_F_NOT_XEN) not_xen++;
@@ -60,6 +69,28 @@ int main(int argc, char **argv)
                 if (rec.ev.exc_taken.ec == 0x21) exc1_iabt++;
             }
             break;
+        case TRACE_K_SMMU_XLATE: {
+            const struct trace_smmu_xlate *x = &rec.ev.smmu_xlate;
+            bool here = argc == 3 && (x->iova >> 12) == (ipa >> 12);
+            smmu++;
+            if (x->result == TRACE_SMMU_OK) {
+                smmu_ok++;
+                if (here && (x->pa.v >> 12) == (ipa >> 12)) ipa_smmu_ok++;
+            }
+            if (x->result == TRACE_SMMU_FAULT_CB) {
+                if (!smmu_cbf++) first = *x;
+                if (here) ipa_smmu_f++;
+            }
+            break;
+        }
+        case TRACE_K_DMA: {
+            const struct trace_dma *d = &rec.ev.dma;
+            bool here = argc == 3 && ipa >= d->iova && ipa - d->iova < d->len;
+            dma++;
+            if (d->result == TRACE_DMA_OK) { dma_ok++; if (here) ipa_dma_ok++; }
+            if (d->result == TRACE_DMA_SMMU_FAULT) { dma_fault++; if (here) ipa_dma_f++; }
+            break;
+        }
         case TRACE_K_NOTE:
             if (rec.flags & TRACE_F_NOT_XEN) notes_not_xen++;
             break;
@@ -84,6 +115,18 @@ int main(int argc, char **argv)
            (unsigned long long)cycles, (unsigned long long)insns, (unsigned long long)trace_reader_records(r), rc);
     printf("s2_perm=%llu\nnotes_not_xen=%llu\nexc_el1_align=%llu\nexc_el1_iabt=%llu\n", (unsigned long long)s2_perm,
            (unsigned long long)notes_not_xen, (unsigned long long)exc1_align, (unsigned long long)exc1_iabt);
+    printf("smmu_xlate=%llu\nsmmu_ok=%llu\nsmmu_cb_faults=%llu\ndma=%llu\ndma_ok=%llu\ndma_fault=%llu\n",
+           (unsigned long long)smmu, (unsigned long long)smmu_ok, (unsigned long long)smmu_cbf,
+           (unsigned long long)dma, (unsigned long long)dma_ok, (unsigned long long)dma_fault);
+    if (smmu_cbf)
+        printf("smmu_fault_sid=0x%x\nsmmu_fault_iova=0x%llx\nsmmu_fault_cb=%u\nsmmu_fault_fsr=0x%x\nsmmu_fault_fsynr0=0x%x\n"
+               "smmu_fault_write=%u\n", first.sid, (unsigned long long)first.iova, first.cb, first.fsr, first.fsynr0,
+               first.is_write);
+    else
+        printf("smmu_fault_sid=-1\nsmmu_fault_iova=-1\nsmmu_fault_cb=-1\nsmmu_fault_fsr=-1\nsmmu_fault_fsynr0=-1\nsmmu_fault_write=-1\n");
+    if (argc == 3)
+        printf("ipa_smmu_ok=%llu\nipa_smmu_faults=%llu\nipa_dma_ok=%llu\nipa_dma_fault=%llu\n", (unsigned long long)ipa_smmu_ok,
+               (unsigned long long)ipa_smmu_f, (unsigned long long)ipa_dma_ok, (unsigned long long)ipa_dma_f);
     if (argc == 3)
         printf("ipa_maps=%llu\nipa_type=%s\nipa_reason=%s\nipa_size=%llu\n", (unsigned long long)ipa_maps,
                ipa_type < 0 ? "none" : trace_p2m_type_name((unsigned)ipa_type),
