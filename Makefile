@@ -21,7 +21,7 @@ LIB      := $(B)/libfaultline.a
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/unit/%)
 
-.PHONY: all deps debug asan test unit guests diff bench run demo clean
+.PHONY: all deps debug asan test unit guests diff bench bench-dma run demo clean
 all: deps faultline
 
 include tools/Makefile.inc
@@ -93,6 +93,15 @@ bench:
 	@sh tools/deps.sh bench
 	@$(MAKE) -s faultline guests
 	@sh tests/bench/run.sh
+
+# Translated DMA throughput through the SMMU model (issue 8): a host program on libfaultline,
+# tests/bench/bench_dma.c; prints a table (BENCH_DMA_RUNS, BENCH_DMA_SECONDS).
+.PHONY: bench-dma
+bench-dma: $(B)/tests/bench/bench_dma
+	@$(B)/tests/bench/bench_dma
+$(B)/tests/bench/bench_dma: tests/bench/bench_dma.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDOPT) -o $@ $< $(LIB) $(LDLIBS)
 
 # The main job: boot Debian's arm64 kernel to an interactive busybox shell (fetched with
 # tools/fetch-guest.sh on first use). Ctrl-A x quits, as in QEMU.

@@ -523,6 +523,7 @@ int board_run(struct board *b)
         uint64_t now = max_cycles(b);
         for (unsigned i = 0; i < b->ncpus; i++)
             if (!cpu_is_halted(b->cpus[i]) && cpu_cycles(b->cpus[i]) < now) advance_to(b, b->cpus[i], now);
+        if (board_virtio_poll(b)) progressed = true;     /* DMA engine work left (PL330) */
         chardev_poll(b->chr, 0);
         if (chardev_quit_requested(b->chr)) return EXIT_GUEST_OFF;
         if (b->gdb) {

@@ -60,6 +60,9 @@ struct smmu *board_virtio_smmu(const struct board *b, uint64_t *base, unsigned *
 /* The DMA master with stream ID sid (DMA-trace replay): true, and *smmu = the SMMU in front of
  * it (NULL: none, its addresses are PAs); false: no master has that stream ID. */
 bool board_dma_master(const struct board *b, uint32_t sid, struct smmu **smmu);
+/* Once per board round: DMA work still pending (the PL330's Executing channels) continues.
+ * Returns true if it did something (the round made progress). */
+bool board_virtio_poll(struct board *b);
 /* Trace stream of a run: open FILE with the header (argv as the machine configuration, the
  * -hv policy, SHA-256 of kernel/initrd/dtb); NULL with err on failure. */
 struct tracer *board_trace_open(const struct fl_options *o, int argc, char **argv, char *err, size_t errlen);

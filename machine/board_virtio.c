@@ -8,13 +8,18 @@
  *   SMMU at VIRT_SMMU, smmu_region_size() bytes (0x20000), global fault interrupt SPI 74,
  *   context bank k at SPI 75 + k (16 banks: SPIs 75..90), all level-high;
  *   -M virt,iommu=none: no SMMU, the transports' DMA addresses are PAs.
- * Device work runs in the QueueNotify write and is charged to the vCPU that wrote it. */
+ * Device work runs in the QueueNotify write and is charged to the vCPU that wrote it.
+ *   -device pl330 (docs/dma.md): the DMA-330 at VIRT_DMA, irq_abort SPI 96, irq[n] SPI 97 + n
+ *   (8 events), stream ID `sid` (0x20) behind the SMMU unless iommu=off; not a transport (the
+ *   transports are numbered without it). Its channels run in the DBGCMD write and continue once
+ *   per board round (board_virtio_poll), charged to the vCPU that runs. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "machine/board.h"
 #include "machine/trace.h"
 #include "machine/virtio.h"
+#include "machine/pl330.h"
 #include "gic/gic.h"
 
 struct board_virtio {
@@ -25,6 +30,8 @@ struct board_virtio {
     struct virtio_mmio *t[FL_MAX_DEVICES];
     struct virtio_blk *blk[FL_MAX_DEVICES];
     struct virtio_rng *rng[FL_MAX_DEVICES];
+    struct pl330 *dma;                 /* -device pl330, or NULL */
+    const struct fl_device *dma_dev;
 };
 
 static void smmu_line(void *opaque, bool level) { irq_line_set(opaque, level); }
@@ -65,6 +72,33 @@ void board_virtio_set_tracer(struct board *b, struct tracer *tr)
         snprintf(nm, sizeof nm, "virtio-mmio.%u", i);
         v->t[i]->tr_name = trace_intern(tr, nm);
     }
+    if (v->dma) pl330_set_trace(v->dma, tr, trace_intern(tr, "pl330"));
+}
+
+/* The DMA-330's channels still Executing continue (once per board round). */
+bool board_virtio_poll(struct board *b)
+{
+    struct board_virtio *v = b->virtio;
+    return v && v->dma && pl330_run(v->dma, PL330_BUDGET);
+}
+
+static int create_pl330(struct board *b, struct board_virtio *v, const struct fl_device *d, char *err, size_t errlen)
+{
+    struct pl330_config cfg;
+    pl330_default_config(&cfg);
+    cfg.num_events = VIRT_DMA_NUM_EVENTS;
+    struct irq_line irqs[PL330_NUM_IRQS] = { { 0 } };
+    irqs[PL330_IRQ_ABORT] = (struct irq_line){ bv_irq_set, b, 32 + VIRT_SPI_DMA_ABORT };
+    for (unsigned e = 0; e < VIRT_DMA_NUM_EVENTS; e++)
+        irqs[PL330_IRQ_EVENT(e)] = (struct irq_line){ bv_irq_set, b, 32 + VIRT_SPI_DMA_EVENT + e };
+    v->dma = pl330_new(&cfg, b->bus, d->no_iommu ? NULL : v->smmu, d->sid, irqs);
+    if (!v->dma || bus_map_mmio(b->bus, "pl330", mk_pa(VIRT_DMA), PL330_SIZE, &pl330_mmio_ops, v->dma) < 0) {
+        snprintf(err, errlen, "board: cannot create the PL330");
+        return -1;
+    }
+    pl330_set_charge(v->dma, bv_charge, b);
+    v->dma_dev = d;
+    return 0;
 }
 
 /* The SMMU's shape. QEMU's virt window for the SMMU is 0x20000 bytes at VIRT_SMMU; the SRAM of
@@ -102,8 +136,13 @@ int board_virtio_create(struct board *b, char *err, size_t errlen)
             smmu_set_irq(v->smmu, i, smmu_line, &v->smmu_irq[i]);
         }
     }
-    for (unsigned n = 0; n < o->ndevices; n++) {
-        const struct fl_device *d = &o->devices[n];
+    for (unsigned k = 0; k < o->ndevices; k++) {
+        const struct fl_device *d = &o->devices[k];
+        if (d->kind == FL_DEV_PL330) {
+            if (create_pl330(b, v, d, err, errlen) < 0) return -1;
+            continue;
+        }
+        unsigned n = v->nt;                /* transport index: -device order without the pl330 */
         const struct virtio_device_ops *ops;
         void *dev;
         if (d->kind == FL_DEV_VIRTIO_BLK) {
@@ -136,6 +175,7 @@ void board_virtio_reset(struct board *b)
     if (!v) return;
     if (v->smmu) smmu_reset(v->smmu);
     for (unsigned n = 0; n < v->nt; n++) virtio_mmio_reset(v->t[n]);
+    if (v->dma) pl330_reset(v->dma);
 }
 
 void board_virtio_fdt(const struct board *b, struct virt_fdt_config *fc)
@@ -149,6 +189,11 @@ void board_virtio_fdt(const struct board *b, struct virt_fdt_config *fc)
         fc->has_smmu = true;
         fc->smmu_size = smmu_region_size(v->smmu);
         fc->smmu_ncb = cfg.num_cb;
+    }
+    if (v->dma) {
+        fc->has_pl330 = true;
+        fc->pl330_iommu = v->smmu && !v->dma_dev->no_iommu;
+        fc->pl330_sid = v->dma_dev->sid;
     }
 }
 
@@ -167,6 +212,10 @@ bool board_dma_master(const struct board *b, uint32_t sid, struct smmu **smmu)
     const struct board_virtio *v = b->virtio;
     *smmu = NULL;
     if (!v) return false;
+    if (v->dma && v->dma_dev->sid == sid) {              /* -device pl330[,sid=N][,iommu=off] */
+        *smmu = v->dma_dev->no_iommu ? NULL : v->smmu;
+        return true;
+    }
     if (sid < v->nt) { *smmu = v->smmu; return true; }   /* transport n: stream ID n */
     return false;
 }
@@ -180,6 +229,7 @@ void board_virtio_free(struct board *b)
         if (v->blk[n]) virtio_blk_free(v->blk[n]);
         if (v->rng[n]) virtio_rng_free(v->rng[n]);
     }
+    pl330_free(v->dma);
     if (v->smmu) smmu_free(v->smmu);
     free(v);
     b->virtio = NULL;

@@ -8,6 +8,7 @@
 #include <string.h>
 #include "cpu/cpu.h"
 #include "machine/machine.h"
+#include "machine/pl330.h"
 #include "hv/hv.h"
 
 #define MiB (1024ull * 1024)
@@ -79,6 +80,9 @@ void fl_print_help(void *fp)
 "                      a host file as a raw disk, for -device virtio-blk-device,drive=ID\n"
 "  -device virtio-blk-device,drive=ID | virtio-rng-device | help\n"
 "                      virtio-mmio devices, in order at 0x0a000000 + n*0x200 (SPI 16+n)\n"
+"  -device pl330[,sid=N][,iommu=on|off]\n"
+"                      the DMA-330 DMA engine at 0x09070000 (SPIs 96..104), SMMU stream ID\n"
+"                      N (default 0x20); iommu=off: no SMMU in front of it (docs/dma.md)\n"
 "Boot:\n"
 "  -kernel FILE        AArch64 ELF, arm64 Image or raw binary, placed as QEMU does\n"
 "  -initrd FILE        initial ramdisk (Image/raw kernels)\n"
@@ -255,7 +259,8 @@ static int parse_hv(const char *arg, struct fl_options *o, char *err, size_t err
 static const char device_help[] =
     "Available devices (virtio-mmio transports, behind the SMMU unless -M virt,iommu=none):\n"
     "name \"virtio-blk-device\", bus virtio-bus, desc \"virtio block device\" (drive=ID of a -drive)\n"
-    "name \"virtio-rng-device\", bus virtio-bus, desc \"virtio entropy device\" (bytes from -seed)\n";
+    "name \"virtio-rng-device\", bus virtio-bus, desc \"virtio entropy device\" (bytes from -seed)\n"
+    "name \"pl330\", bus System, desc \"Arm DMA-330 DMA controller at 0x09070000\" (sid=N, default 0x20; iommu=on|off)\n";
 
 /* -drive file=F,if=none,format=raw,id=ID[,readonly=on|off] */
 static int parse_drive(const char *arg, struct fl_options *o, char *err, size_t errlen)
@@ -304,7 +309,7 @@ static int parse_drive(const char *arg, struct fl_options *o, char *err, size_t 
 static int parse_device(const char *arg, struct fl_options *o, char *err, size_t errlen)
 {
     if (!strcmp(arg, "help") || !strcmp(arg, "?")) { o->action = FL_LIST; o->list_text = device_help; return 0; }
-    if (o->ndevices >= FL_MAX_DEVICES) FAIL("-device %s: at most %d virtio-mmio devices", arg, FL_MAX_DEVICES);
+    if (o->ndevices >= FL_MAX_DEVICES) FAIL("-device %s: at most %d devices", arg, FL_MAX_DEVICES);
     struct fl_device *d = &o->devices[o->ndevices];
     memset(d, 0, sizeof *d);
     d->drive = -1;
@@ -315,16 +320,31 @@ static int parse_device(const char *arg, struct fl_options *o, char *err, size_t
     if (!strncmp(tok, "driver=", 7)) tok += 7;
     if (!strcmp(tok, "virtio-blk-device")) d->kind = FL_DEV_VIRTIO_BLK;
     else if (!strcmp(tok, "virtio-rng-device")) d->kind = FL_DEV_VIRTIO_RNG;
-    else FAIL("-device %s: unknown device '%s' (supported: virtio-blk-device, virtio-rng-device)", arg, tok);
+    else if (!strcmp(tok, "pl330")) d->kind = FL_DEV_PL330;
+    else FAIL("-device %s: unknown device '%s' (supported: virtio-blk-device, virtio-rng-device, pl330)", arg, tok);
+    if (d->kind == FL_DEV_PL330) {
+        d->sid = PL330_DEFAULT_SID;
+        for (unsigned j = 0; j < o->ndevices; j++)
+            if (o->devices[j].kind == FL_DEV_PL330) FAIL("-device %s: the board has one DMA-330 slot (0x09070000)", arg);
+    }
     while ((tok = strtok_r(NULL, ",", &save))) {
         char *eq = strchr(tok, '=');
         if (eq) *eq = 0;
         if (d->kind == FL_DEV_VIRTIO_BLK && !strcmp(tok, "drive") && eq) {
             if (!eq[1] || strlen(eq + 1) >= sizeof d->drive_id) FAIL("-device %s: bad drive id", arg);
             strcpy(d->drive_id, eq + 1);
+        } else if (d->kind == FL_DEV_PL330 && !strcmp(tok, "sid") && eq) {
+            char *end;
+            unsigned long v = strtoul(eq + 1, &end, 0);
+            if (!eq[1] || *end || v > 0x7fff) FAIL("-device %s: sid=%s: a stream ID 0..0x7fff", arg, eq + 1);
+            d->sid = (uint32_t)v;
+        } else if (d->kind == FL_DEV_PL330 && !strcmp(tok, "iommu") && eq) {
+            if (!strcmp(eq + 1, "on")) d->no_iommu = false;
+            else if (!strcmp(eq + 1, "off")) d->no_iommu = true;
+            else FAIL("-device %s: iommu=%s: must be on or off", arg, eq + 1);
         } else {
             FAIL("-device %s: unknown property '%s' (supported: %s)", arg, tok,
-                 d->kind == FL_DEV_VIRTIO_BLK ? "drive" : "none");
+                 d->kind == FL_DEV_VIRTIO_BLK ? "drive" : d->kind == FL_DEV_PL330 ? "sid, iommu" : "none");
         }
     }
     if (d->kind == FL_DEV_VIRTIO_BLK && !d->drive_id[0])

@@ -92,7 +92,7 @@ static int primecell_node(struct fdt_build *b, const char *name, const char *com
     return n;
 }
 
-/* The SMMU and the virtio-mmio transports the board has (machine/board_virtio.c): the
+/* The SMMU, the virtio-mmio transports and the PL330 the board has (machine/board_virtio.c): the
  * arm,smmu binding (Documentation/devicetree/bindings/iommu/arm,smmu.yaml: one global interrupt,
  * then one per context bank, #iommu-cells = 1 = the stream ID) and QEMU's virtio_mmio nodes
  * (dma-coherent, reg 0x200) with `iommus = <&smmu n>` for transport n. Interrupts are
@@ -114,6 +114,33 @@ static void dma_master_nodes(struct fdt_build *b, const struct virt_fdt_config *
             uint32_t io[2] = { smmu_phandle, (uint32_t)n };
             prop_cells(b, v, "iommus", io, 2);
         }
+    }
+    if (cfg->has_pl330) {
+        /* Linux's arm,pl330 binding (Documentation/devicetree/bindings/dma/arm-pl330.yaml):
+         * irq_abort then irq[0..7], #dma-cells = 1, the APB clock. Properties set in reverse
+         * (libfdt puts each new one first). */
+        char name[40];
+        snprintf(name, sizeof name, "dma-controller@%llx", (unsigned long long)VIRT_DMA);
+        int d = node(b, 0, name);
+        if (cfg->pl330_iommu) {
+            uint32_t io[2] = { smmu_phandle, cfg->pl330_sid };
+            prop_cells(b, d, "iommus", io, 2);
+        }
+        prop(b, d, "dma-coherent", NULL, 0);
+        prop_str(b, d, "clock-names", "apb_pclk");
+        prop_u32(b, d, "clocks", PHANDLE_CLK);
+        prop_u32(b, d, "#dma-cells", 1);
+        uint32_t irqs[3 * (1 + VIRT_DMA_NUM_EVENTS)];
+        for (unsigned i = 0; i <= VIRT_DMA_NUM_EVENTS; i++) {
+            irqs[3 * i] = GIC_FDT_IRQ_TYPE_SPI;
+            irqs[3 * i + 1] = i ? VIRT_SPI_DMA_EVENT + i - 1 : VIRT_SPI_DMA_ABORT;
+            irqs[3 * i + 2] = GIC_FDT_IRQ_FLAGS_LEVEL_HI;
+        }
+        prop_cells(b, d, "interrupts", irqs, 3 * (1 + VIRT_DMA_NUM_EVENTS));
+        uint64_t reg[2] = { VIRT_DMA, 0x1000 };
+        prop_reg2(b, d, reg, 1);
+        static const char compat[] = "arm,pl330\0arm,primecell";
+        prop(b, d, "compatible", compat, sizeof compat);
     }
     if (!cfg->has_smmu) return;
     char name[40];
@@ -298,7 +325,7 @@ int virt_fdt_build(const struct virt_fdt_config *cfg, void **blob, size_t *size,
     prop_u32(&b, psci, "cpu_on", 0xc4000003);
     prop_u32(&b, psci, "migrate", 0xc4000005);
 
-    if (cfg->nvirtio) dma_master_nodes(&b, cfg, gic_phandle + 1);
+    if (cfg->nvirtio || cfg->has_pl330) dma_master_nodes(&b, cfg, gic_phandle + 1);
 
     prop_u32(&b, 0, "interrupt-parent", gic_phandle);
     return finish(&b, blob, size, "dtb", err, errlen);

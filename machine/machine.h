@@ -29,6 +29,9 @@
 #define VIRT_SPI_VIRTIO     16
 #define VIRT_SPI_SMMU       74      /* SMMU global fault; context bank n at 75 + n (QEMU's
                                        SMMUv3 uses 74..77; faultline's SMMUv2 74..90) */
+#define VIRT_SPI_DMA_ABORT  96      /* PL330 irq_abort (-device pl330; free in QEMU's virt map) */
+#define VIRT_SPI_DMA_EVENT  97      /* PL330 irq[n] (event n) at 97 + n, n = 0..7 */
+#define VIRT_DMA_NUM_EVENTS 8
 /* PPIs (INTIDs) */
 #define VIRT_PPI_HYP_TIMER  26
 #define VIRT_PPI_VIRT_TIMER 27
@@ -186,6 +189,9 @@ struct virt_fdt_config {
     bool has_smmu;                     /* iommu@9050000 and `iommus` on the transports */
     uint64_t smmu_size;                /* smmu_region_size() */
     unsigned smmu_ncb;                 /* context banks: one interrupt each after the global one */
+    bool has_pl330;                    /* dma-controller@9070000 (-device pl330) */
+    bool pl330_iommu;                  /* behind the SMMU: `iommus = <&smmu pl330_sid>` */
+    uint32_t pl330_sid;
 };
 /* Build the board's tree (QEMU 7.2 virt layout). *blob is malloc'ed and packed. */
 int virt_fdt_build(const struct virt_fdt_config *cfg, void **blob, size_t *size, char *err, size_t errlen);
@@ -214,9 +220,17 @@ enum psci_request psci_take_request(struct psci *p);
 #define FL_MAX_DRIVES  8
 #define FL_MAX_DEVICES 32
 enum fl_iommu { FL_IOMMU_DEFAULT = 0, FL_IOMMU_NONE, FL_IOMMU_SMMUV2 };
-enum fl_device_kind { FL_DEV_VIRTIO_BLK = 1, FL_DEV_VIRTIO_RNG };
+/* -device pl330[,sid=N][,iommu=on|off]: the DMA-330 at VIRT_DMA (machine/pl330.h), not a virtio
+ * transport (the transports are numbered without it); at most one. */
+enum fl_device_kind { FL_DEV_VIRTIO_BLK = 1, FL_DEV_VIRTIO_RNG, FL_DEV_PL330 };
 struct fl_drive { char id[32]; char file[1024]; bool readonly; };
-struct fl_device { enum fl_device_kind kind; int drive; /* index in drives[] (virtio-blk) */ char drive_id[32]; };
+struct fl_device {
+    enum fl_device_kind kind;
+    int drive;                           /* index in drives[] (virtio-blk) */
+    char drive_id[32];
+    uint32_t sid;                        /* pl330: stream ID (default PL330_DEFAULT_SID = 0x20) */
+    bool no_iommu;                       /* pl330,iommu=off: no SMMU in front of this master */
+};
 enum fl_action { FL_RUN = 0, FL_HELP, FL_VERSION, FL_LIST /* -d help, -cpu help, -M help */ };
 struct fl_options {
     enum fl_action action;

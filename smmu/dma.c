@@ -35,7 +35,9 @@ static int dma_xfer(struct dma_port *p, uint64_t iova, uint8_t *rbuf, const uint
         if (p->smmu) {
             struct smmu_fault f;
             if (!smmu_translate(p->smmu, p->sid, a, write ? MMU_WRITE : MMU_READ, attrs, &pa, &f, NULL)) {
-                if (!faulted) { p->fault = f; p->fault_iova = a; p->done = done; faulted = true; }
+                /* The port describes the fault that ended the transfer (an abort), else
+                 * the first fault answered RAZ/WI. */
+                if (!faulted || f.abort) { p->fault = f; p->fault_iova = a; p->done = done; faulted = true; }
                 if (f.abort) return DMA_SMMU_FAULT;
                 /* Fault report disabled (CFRE/GFRE = 0): the transaction completes RAZ/WI. */
                 if (!write && move) memset(rbuf + done, 0, chunk);

@@ -124,10 +124,12 @@ struct dma_port {
     struct bus *bus;
     struct smmu *smmu;          /* NULL: no SMMU */
     uint32_t sid;
-    /* Filled by the last transfer that did not complete normally: */
-    struct smmu_fault fault;    /* the SMMU fault (outcome 0 if none) */
-    uint64_t fault_iova;        /* first IOVA that failed */
-    size_t done;                /* bytes transferred before it */
+    /* Filled by every transfer. fault: with DMA_SMMU_FAULT the fault that aborted it, else the
+     * first fault the SMMU answered RAZ/WI (outcome 0 if none). fault_iova/done: the page where
+     * the transfer stopped (abort or bus error), else that RAZ/WI fault's page. */
+    struct smmu_fault fault;
+    uint64_t fault_iova;        /* IOVA of that page */
+    size_t done;                /* bytes transferred (or answered RAZ/WI) before it */
 };
 void dma_port_init(struct dma_port *p, struct bus *bus, struct smmu *smmu, uint32_t sid);
 

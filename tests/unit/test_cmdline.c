@@ -190,6 +190,25 @@ static void test_devices(void **st)
     expect_err(PARSE("-kernel", "k", "-drive", "if=none,id=a"), "file= is required");
     expect_err(PARSE("-kernel", "k", "-drive", "file=f,if=none,id=a,cache=none"), "unknown property 'cache'");
     expect_err(PARSE("-kernel", "k", "-drive", "file=f,if=none,id=a", "-drive", "file=g,if=none,id=a"), "duplicate id");
+    /* -device pl330[,sid=N][,iommu=on|off] (docs/dma.md) */
+    assert_int_equal(PARSE("-kernel", "k", "-device", "pl330"), 0);
+    assert_int_equal(o.ndevices, 1);
+    assert_int_equal(o.devices[0].kind, FL_DEV_PL330);
+    assert_int_equal(o.devices[0].sid, 0x20);
+    assert_false(o.devices[0].no_iommu);
+    assert_int_equal(PARSE("-kernel", "k", "-device", "virtio-rng-device", "-device", "pl330,sid=0x7fff,iommu=off"), 0);
+    assert_int_equal(o.devices[1].sid, 0x7fff);
+    assert_true(o.devices[1].no_iommu);
+    assert_int_equal(PARSE("-kernel", "k", "-device", "pl330,iommu=on,sid=7"), 0);
+    assert_int_equal(o.devices[0].sid, 7);
+    assert_false(o.devices[0].no_iommu);
+    assert_int_equal(PARSE("-device", "help"), 0);
+    assert_non_null(strstr(o.list_text, "pl330"));
+    expect_err(PARSE("-kernel", "k", "-device", "pl330,sid=0x8000"), "sid=0x8000: a stream ID 0..0x7fff");
+    expect_err(PARSE("-kernel", "k", "-device", "pl330,sid="), "a stream ID");
+    expect_err(PARSE("-kernel", "k", "-device", "pl330,iommu=maybe"), "iommu=maybe: must be on or off");
+    expect_err(PARSE("-kernel", "k", "-device", "pl330,drive=d0"), "unknown property 'drive' (supported: sid, iommu)");
+    expect_err(PARSE("-kernel", "k", "-device", "pl330", "-device", "pl330"), "one DMA-330 slot");
 }
 
 int main(void)

@@ -199,6 +199,50 @@ static void test_smmu_virtio_nodes(void **st)
     free(f);
 }
 
+/* -device pl330: dma-controller@9070000 per Linux's arm,pl330 binding (arm-pl330.yaml); the
+ * SMMU node comes with it even without virtio transports; iommus only behind the SMMU. */
+static void test_pl330_node(void **st)
+{
+    struct virt_fdt_config c = cfg(2, 1);
+    void *f = build(&c);
+    assert_true(fdt_path_offset(f, "/dma-controller@9070000") < 0);
+    free(f);
+    c.has_pl330 = true; c.pl330_iommu = true; c.pl330_sid = 0x20;
+    c.has_smmu = true; c.smmu_size = 0x20000; c.smmu_ncb = 16;
+    f = build(&c);
+    int n = fdt_path_offset(f, "/dma-controller@9070000"), s = fdt_path_offset(f, "/iommu@9050000");
+    assert_true(n >= 0 && s >= 0);
+    assert_int_equal(fdt_node_check_compatible(f, n, "arm,pl330"), 0);
+    assert_int_equal(fdt_node_check_compatible(f, n, "arm,primecell"), 0);
+    int len;
+    const fdt32_t *p = fdt_getprop(f, n, "reg", &len);
+    assert_int_equal(len, 16);
+    assert_int_equal(fdt32_to_cpu(p[1]), VIRT_DMA);
+    assert_int_equal(fdt32_to_cpu(p[3]), 0x1000);
+    p = fdt_getprop(f, n, "interrupts", &len);
+    assert_int_equal(len, 9 * 12);                             /* abort + 8 events */
+    assert_int_equal(fdt32_to_cpu(p[1]), VIRT_SPI_DMA_ABORT);
+    assert_int_equal(fdt32_to_cpu(p[3 + 1]), VIRT_SPI_DMA_EVENT);
+    assert_int_equal(fdt32_to_cpu(p[3 * 8 + 1]), VIRT_SPI_DMA_EVENT + 7);
+    assert_int_equal(fdt32_to_cpu(p[2]), 4);                   /* level-high */
+    p = fdt_getprop(f, n, "#dma-cells", &len);
+    assert_int_equal(fdt32_to_cpu(*p), 1);
+    p = fdt_getprop(f, n, "clocks", &len);
+    assert_int_equal(fdt32_to_cpu(*p), fdt_get_phandle(f, fdt_path_offset(f, "/apb-pclk")));
+    assert_string_equal(fdt_getprop(f, n, "clock-names", NULL), "apb_pclk");
+    assert_non_null(fdt_getprop(f, n, "dma-coherent", NULL));
+    p = fdt_getprop(f, n, "iommus", &len);
+    assert_int_equal(len, 8);
+    assert_int_equal(fdt32_to_cpu(p[0]), fdt_get_phandle(f, s));
+    assert_int_equal(fdt32_to_cpu(p[1]), 0x20);
+    assert_true(fdt_path_offset(f, "/virtio_mmio@a000000") < 0);
+    free(f);
+    c.pl330_iommu = false;                                      /* -device pl330,iommu=off */
+    f = build(&c);
+    assert_null(fdt_getprop(f, fdt_path_offset(f, "/dma-controller@9070000"), "iommus", NULL));
+    free(f);
+}
+
 /* -M virt,sram=on: sram@9060000 per Linux's mmio-sram binding (sram.yaml); absent by default. */
 static void test_sram_node(void **st)
 {
@@ -235,7 +279,7 @@ int main(void)
         cmocka_unit_test(test_chosen_stdout), cmocka_unit_test(test_memory_and_psci),
         cmocka_unit_test(test_gic_versions), cmocka_unit_test(test_dumpdtb_roundtrip),
         cmocka_unit_test(test_malformed_dtb), cmocka_unit_test(test_smmu_virtio_nodes),
-        cmocka_unit_test(test_sram_node),
+        cmocka_unit_test(test_sram_node), cmocka_unit_test(test_pl330_node),
     };
     return cmocka_run_group_tests(t, NULL, NULL);
 }

@@ -198,12 +198,52 @@ static void test_nested_tlbi(void **st)
     smmu_env_free();
 }
 
+/* A nested DMA whose first page meets a stage-1 fault that is answered RAZ/WI (stage-1 bank
+ * CFRE = 0) and whose second page meets a stage-2 fault that aborts (stage-2 bank CFRE = 1): the
+ * port must describe the abort (the stage-2 fault, at the second page), not the earlier RAZ/WI
+ * fault. (Found by test_smmu_fuzz.) */
+static void test_nested_dma_reports_the_abort(void **st)
+{
+    smmu_env();
+    linux_enable();
+    nested_s2_bank();                                          /* CB0: SCTLR 0x67, CFRE = 1 */
+    uint64_t s1root = fm_alloc(0x1000);
+    linux_s1_domain(1, 7, s1root, 0, 0x44);
+    GR1W(CBAR(1), 3u << 16);
+    CBW(1, SCTLR, 0x1047);                                     /* CFRE = 0: stage-1 faults RAZ/WI */
+    tt_map(s1root, 12, 48, 0, 0x6000, 3, S1_PAGE(0x80000000ull, D_AP_RO), 0);    /* S1 RO */
+    tt_map(s1root, 12, 48, 0, 0x7000, 3, S1_PAGE(0x90000000ull, 0), 0);          /* no S2 */
+    struct dma_port p;
+    dma_port_init(&p, tb, ts, 0x44);
+    uint8_t buf[0x2000];
+    memset(buf, 0x5a, sizeof buf);
+    assert_int_equal(dma_write(&p, 0x6000, buf, sizeof buf, 0), DMA_SMMU_FAULT);
+    assert_int_equal(CBR(1, FSR), 1u << 3);                    /* the RAZ/WI one, recorded */
+    assert_int_equal(CBR(0, FSR), 1u << 1);                    /* the abort */
+    assert_int_equal(p.fault.outcome, SMMU_CONTEXT_FAULT);
+    assert_int_equal(p.fault.cb, 0);
+    assert_int_equal(p.fault.fsr, 1u << 1);
+    assert_true(p.fault.abort);
+    assert_int_equal(p.fault_iova, 0x7000);
+    assert_int_equal(p.done, 0x1000);
+    /* a transfer that only meets the RAZ/WI fault completes and reports it */
+    CBW(1, FSR, 0xffffffff);
+    assert_int_equal(dma_write(&p, 0x6000, buf, 0x1000, 0), DMA_OK);
+    assert_int_equal(p.fault.outcome, SMMU_CONTEXT_FAULT);
+    assert_int_equal(p.fault.cb, 1);
+    assert_false(p.fault.abort);
+    assert_int_equal(p.fault_iova, 0x6000);
+    assert_int_equal(p.done, 0);
+    smmu_env_free();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_shared_p2m),
         cmocka_unit_test(test_nested),
         cmocka_unit_test(test_nested_tlbi),
+        cmocka_unit_test(test_nested_dma_reports_the_abort),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
