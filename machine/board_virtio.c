@@ -5,7 +5,8 @@
  * Wiring (documented in docs/virtio.md):
  *   device n (command-line order) = transport n at VIRT_VIRTIO_MMIO + n × 0x200, SPI 16 + n
  *   (level), SMMU stream ID n;
- *   SMMU at VIRT_SMMU, smmu_region_size() bytes (0x20000), global fault interrupt SPI 74,
+ *   SMMU at VIRT_SMMU, smmu_region_size() bytes (0x20000; 0x10000 and 8 context banks with
+ *   -M virt,sram=on, whose SRAM sits at VIRT_SMMU + 0x10000), global fault interrupt SPI 74,
  *   context bank k at SPI 75 + k (16 banks: SPIs 75..90), all level-high;
  *   -M virt,iommu=none: no SMMU, the transports' DMA addresses are PAs.
  * Device work runs in the QueueNotify write and is charged to the vCPU that wrote it.
