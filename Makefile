@@ -73,7 +73,7 @@ $(B)/tests/scenarios/trace-facts: tests/scenarios/trace-facts.c $(LIB)
 # facts read back from the trace stream and asserted; prints a table.
 .PHONY: scenarios
 scenarios:
-	@$(MAKE) -s faultline guests $(B)/tests/scenarios/trace-facts
+	@$(MAKE) -s faultline guests $(B)/tests/scenarios/trace-facts $(B)/tools/faultline-trace
 	@sh tests/scenarios/run-suite.sh
 
 guests:

@@ -327,6 +327,10 @@ struct hv_smmu_info {
     unsigned nmasters;           /* host-DT nodes behind the SMMU (protected-devices) */
 };
 void hv_smmu_info(const struct hv *hv, struct hv_smmu_info *out);
+/* Handle what the SMMU reports now (sGFSR, every context bank's FSR) as its interrupt handler at
+ * EL2 does — read, log, count, clear (W1C), no retry — without an interrupt being taken: for
+ * the DMA-trace replay (machine/dma_replay.c), which runs no CPU. Returns the faults handled. */
+unsigned hv_smmu_service(struct hv *hv);
 
 /* ---- what a domain's devices may reach (hv/passthrough.c; docs/hv.md "Foreign mappings" and
  * "DMA outside the domain"; seeds 003, 004) ---- */

@@ -296,12 +296,13 @@ static void note(struct hv *hv, const char *msg)
     if (TRACE_ON(hv->tr)) trace_note(hv->tr, NULL, msg);
 }
 
-/* arm_smmu_context_fault: FSR, FSYNR0, FAR, CBFRSYNRA; logged; FSR written back (W1C). */
-static void context_fault(struct hv *hv, unsigned cb)
+/* arm_smmu_context_fault: FSR, FSYNR0, FAR, CBFRSYNRA; logged; FSR written back (W1C).
+ * Returns 1 if there was a fault. */
+static unsigned context_fault(struct hv *hv, unsigned cb)
 {
     uint64_t o = cb_off(hv, cb);
     uint32_t fsr = rd(hv, o + CB_FSR);
-    if (!(fsr & FSR_FAULT)) return;
+    if (!(fsr & FSR_FAULT)) return 0;
     uint32_t fsynr0 = rd(hv, o + CB_FSYNR0);
     uint64_t far = rd(hv, o + CB_FAR) | (uint64_t)rd(hv, o + CB_FAR + 4) << 32;
     uint32_t sid = rd(hv, CBFRSYNRA(cb)) & 0xffff;
@@ -311,13 +312,14 @@ static void context_fault(struct hv *hv, unsigned cb)
     note(hv, msg);
     hv->stats.smmu_faults++;
     wr(hv, o + CB_FSR, fsr);
+    return 1;
 }
 
 /* arm_smmu_global_fault: sGFSR and its syndrome; written back. */
-static void global_fault(struct hv *hv)
+static unsigned global_fault(struct hv *hv)
 {
     uint32_t gfsr = rd(hv, sGFSR);
-    if (!gfsr) return;
+    if (!gfsr) return 0;
     uint32_t s0 = rd(hv, sGFSYNR0), s1 = rd(hv, sGFSYNR1), s2 = rd(hv, sGFSYNR2);
     uint64_t gfar = rd(hv, sGFAR) | (uint64_t)rd(hv, sGFAR + 4) << 32;
     char msg[200];
@@ -326,6 +328,7 @@ static void global_fault(struct hv *hv)
     note(hv, msg);
     hv->stats.smmu_global_faults++;
     wr(hv, sGFSR, gfsr);
+    return 1;
 }
 
 void hv_iommu_irq(struct hv *hv, unsigned intid)
@@ -333,6 +336,14 @@ void hv_iommu_irq(struct hv *hv, unsigned intid)
     if (intid == hv->cfg.smmu.irq_global) global_fault(hv);
     unsigned c = hv->cfg.smmu.irq_context;
     if (intid >= c && intid - c < hv->iommu.num_cb) context_fault(hv, intid - c);
+}
+
+unsigned hv_smmu_service(struct hv *hv)
+{
+    if (!hv->iommu.live) return 0;
+    unsigned n = global_fault(hv);
+    for (unsigned cb = 0; cb < hv->iommu.num_cb; cb++) n += context_fault(hv, cb);
+    return n;
 }
 
 void hv_smmu_info(const struct hv *hv, struct hv_smmu_info *out)

@@ -137,8 +137,23 @@ struct tracer *board_trace_open(const struct fl_options *o, int argc, char **arg
     char cfg[4096], pol[512];
     size_t n = 0;
     cfg[0] = 0;
-    for (int i = 0; i < argc && n < sizeof cfg - 2; i++)
-        n += (size_t)snprintf(cfg + n, sizeof cfg - n, "%s%s", i ? " " : "", argv[i]);
+    /* Words quoted as a POSIX shell reads them ('...', ' as '\''), so that the line can be
+     * pasted into a shell and split back into argv by the DMA replay (dma_replay.c). */
+    for (int i = 0; i < argc && n < sizeof cfg - 8; i++) {
+        const char *a = argv[i];
+        bool plain = *a != 0;
+        for (const char *p = a; *p; p++)
+            plain &= (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+                     strchr("-_./:=,+@%", *p) != NULL;
+        if (i) cfg[n++] = ' ';
+        if (!plain) cfg[n++] = '\'';
+        for (const char *p = a; *p && n < sizeof cfg - 8; p++) {
+            if (*p == '\'') { memcpy(cfg + n, "'\\''", 4); n += 4; }
+            else cfg[n++] = *p;
+        }
+        if (!plain) cfg[n++] = '\'';
+        cfg[n] = 0;
+    }
     board_hv_policy(o, pol, sizeof pol);
     int rc = trace_meta_set(&m.emulator_version, "faultline " FAULTLINE_VERSION) |
              trace_meta_set(&m.machine_config, cfg) | trace_meta_set(&m.hv_policy, pol);

@@ -60,6 +60,9 @@ struct hv;
 void board_virtio_watch_dma(struct board *b, struct hv *hv);
 /* The board's SMMU (NULL: none), its base and interrupts — what -hv xen takes over. */
 struct smmu *board_virtio_smmu(const struct board *b, uint64_t *base, unsigned *irq_global, unsigned *irq_context);
+/* The DMA master with stream ID sid (DMA-trace replay): true, and *smmu = the SMMU in front of
+ * it (NULL: none, its addresses are PAs); false: no master has that stream ID. */
+bool board_dma_master(const struct board *b, uint32_t sid, struct smmu **smmu);
 /* Once per board round: DMA work still pending (the PL330's Executing channels) continues.
  * Returns true if it did something (the round made progress). */
 bool board_virtio_poll(struct board *b);

@@ -5,7 +5,8 @@
  * Wiring (documented in docs/virtio.md):
  *   device n (command-line order) = transport n at VIRT_VIRTIO_MMIO + n × 0x200, SPI 16 + n
  *   (level), SMMU stream ID n;
- *   SMMU at VIRT_SMMU, smmu_region_size() bytes (0x20000), global fault interrupt SPI 74,
+ *   SMMU at VIRT_SMMU, smmu_region_size() bytes (0x20000; 0x10000 and 8 context banks with
+ *   -M virt,sram=on, whose SRAM sits at VIRT_SMMU + 0x10000), global fault interrupt SPI 74,
  *   context bank k at SPI 75 + k (16 banks: SPIs 75..90), all level-high;
  *   -M virt,iommu=none: no SMMU, the transports' DMA addresses are PAs.
  * Device work runs in the QueueNotify write and is charged to the vCPU that wrote it.
@@ -103,6 +104,19 @@ static int create_pl330(struct board *b, struct board_virtio *v, const struct fl
     return 0;
 }
 
+/* The SMMU's shape. QEMU's virt window for the SMMU is 0x20000 bytes at VIRT_SMMU; the SRAM of
+ * -M virt,sram=on sits in its upper half (VIRT_SRAM = VIRT_SMMU + 0x10000), so with the SRAM
+ * the MMU-500 is configured with 8 context banks: NUMPAGE 8, a 64 KiB register region that ends
+ * where the SRAM begins (MMU-500's NUMCB is a configuration choice; ID1 says what it is). */
+static void board_smmu_config(const struct fl_options *o, struct smmu_config *cfg)
+{
+    smmu_default_config(cfg);
+    if (o->sram) {
+        cfg->num_cb = 8;
+        cfg->numpagendxb = 2;
+    }
+}
+
 int board_virtio_create(struct board *b, char *err, size_t errlen)
 {
     const struct fl_options *o = b->o;
@@ -113,7 +127,7 @@ int board_virtio_create(struct board *b, char *err, size_t errlen)
     v->b = b;
     if (o->iommu != FL_IOMMU_NONE) {
         struct smmu_config cfg;
-        smmu_default_config(&cfg);
+        board_smmu_config(o, &cfg);
         v->smmu = smmu_new(b->bus, &cfg);
         if (!v->smmu || smmu_map(v->smmu, b->bus, mk_pa(VIRT_SMMU)) < 0) {
             snprintf(err, errlen, "board: cannot create the SMMU");
@@ -174,7 +188,7 @@ void board_virtio_fdt(const struct board *b, struct virt_fdt_config *fc)
     fc->nvirtio = v->nt;
     if (v->smmu) {
         struct smmu_config cfg;
-        smmu_default_config(&cfg);
+        board_smmu_config(b->o, &cfg);
         fc->has_smmu = true;
         fc->smmu_size = smmu_region_size(v->smmu);
         fc->smmu_ncb = cfg.num_cb;
@@ -225,6 +239,19 @@ void board_virtio_watch_dma(struct board *b, struct hv *hv)
         snprintf(nm, sizeof nm, "dma-controller@%llx", (unsigned long long)VIRT_DMA);
         watch_port(&v->watch[FL_MAX_DEVICES], hv, pl330_dma_port(v->dma), nm);
     }
+}
+
+bool board_dma_master(const struct board *b, uint32_t sid, struct smmu **smmu)
+{
+    const struct board_virtio *v = b->virtio;
+    *smmu = NULL;
+    if (!v) return false;
+    if (v->dma && v->dma_dev->sid == sid) {              /* -device pl330[,sid=N][,iommu=off] */
+        *smmu = v->dma_dev->no_iommu ? NULL : v->smmu;
+        return true;
+    }
+    if (sid < v->nt) { *smmu = v->smmu; return true; }   /* transport n: stream ID n */
+    return false;
 }
 
 void board_virtio_free(struct board *b)

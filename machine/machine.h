@@ -278,4 +278,48 @@ int fl_parse_size(const char *s, uint64_t *out);     /* QEMU -m syntax; no suffi
 void fl_print_help(void *f /* FILE* */);
 #define FAULTLINE_VERSION "0.1.0"
 
+/* ---- DMA-trace replay (machine/dma_replay.c; docs/trace.md "Replaying DMA") ----
+ * Rebuild the machine of a recorded -hv xen run from its trace header's command line with the
+ * MMIO policy replaced, run no CPU, re-apply the recorded CPU-driven p2m changes (FAULT,
+ * HYPERCALL, DOMCTL) where the policy has not mapped the page, and re-issue every recorded DMA
+ * transfer through the SMMU as translations only, in the recorded order. */
+#define DMA_REPLAY_RECORDED (-1)           /* policy: the recorded command line's own */
+struct dma_replay_xfer {                   /* one recorded DMA record, replayed */
+    uint64_t n;                            /* 1, 2, ... in trace order */
+    uint64_t cycle, icount;                /* the recorded stamp */
+    uint32_t vcpu, sid;
+    const char *dev;                       /* the master's name from the trace (NULL: unknown) */
+    uint64_t iova, len;
+    bool is_write;                         /* the device writes memory */
+    uint8_t rec_result, result;            /* enum trace_dma_result: recorded, replayed */
+    uint64_t rec_pa;                       /* as recorded (0 when the master did not say) */
+    uint64_t pa;                           /* replayed output address of iova (0: its page faulted) */
+    uint64_t fault_iova;                   /* replayed: first IOVA that failed (0: none) */
+    uint32_t fsr;                          /* replayed SMMU fault: its FSR bit (SMMU_CBn_FSR) */
+    int cb;                                /* ... and context bank (-1: none) */
+    bool changed;                          /* result != rec_result */
+};
+struct dma_replay_summary {
+    uint64_t records;                      /* recorded records read */
+    uint64_t transfers, rec_faults, faults, changed;   /* DMA records; SMMU faults recorded/replayed */
+    uint64_t p2m_applied;                  /* recorded CPU-driven p2m changes re-applied */
+    uint64_t p2m_pages;                    /* ... 4 KiB pages they mapped or unmapped */
+    uint64_t p2m_already;                  /* pages the replay policy had mapped already */
+    uint64_t p2m_ignored;                  /* BOOT/TEARDOWN records, other domains */
+    uint64_t p2m_failed;                   /* changes the machine did not take (out of range, ...) */
+    bool run_end;                          /* the recorded trace ends with RUN-END */
+    char recorded_policy[512], replay_policy[512];
+};
+struct dma_replay_config {
+    const char *trace;                     /* the recorded trace file */
+    int policy;                            /* enum hv_mmio_policy, or DMA_REPLAY_RECORDED */
+    const char *out;                       /* write the replayed records as a trace (NULL: no) */
+    void (*xfer)(void *opaque, const struct dma_replay_xfer *x);   /* per transfer (may be NULL) */
+    void *opaque;
+};
+/* 0, or -1 with err ("FILE: why") for bad input: unreadable/malformed/truncated trace, a trace
+ * not from -hv xen, missing images or images whose SHA-256 differs, a DMA master the machine
+ * lacks. Transfers before an error were already reported. Never crashes on a malformed trace. */
+int dma_replay(const struct dma_replay_config *cfg, struct dma_replay_summary *sum, char *err, size_t errlen);
+
 #endif

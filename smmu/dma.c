@@ -21,24 +21,28 @@ void dma_port_set_watch(struct dma_port *p, dma_watch_fn fn, void *opaque)
     p->watch_opaque = opaque;
 }
 
+/* move = false: translate only (dma_translate) — the same pages, the same SMMU lookups and
+ * fault recording, no bytes moved; a translated page with nothing on the bus is the bus error
+ * the transfer would have met. */
 static int dma_xfer(struct dma_port *p, uint64_t iova, uint8_t *rbuf, const uint8_t *wbuf, size_t len,
-                    unsigned attrs)
+                    unsigned attrs, bool write, bool move, pa_t *first_pa)
 {
-    bool write = wbuf != NULL;
     size_t done = 0;
     memset(&p->fault, 0, sizeof p->fault);
     p->fault_iova = 0;
     p->done = 0;
     p->outside = false;
     /* No SMMU: the IOVA is the PA and the range is contiguous — one look at it, then the bytes
-     * move regardless (there is no protection: that is what the watch reports). */
-    if (!p->smmu && p->watch && len) p->outside = !p->watch(p->watch_opaque, mk_pa(iova), len, write);
+     * move regardless (there is no protection: that is what the watch reports). A dry run
+     * (dma_translate) moves nothing and is not watched. */
+    if (!p->smmu && p->watch && len && move) p->outside = !p->watch(p->watch_opaque, mk_pa(iova), len, write);
     bool faulted = false;
     while (done < len) {
         uint64_t a = iova + done;
         size_t chunk = PAGE_SIZE - (a & (PAGE_SIZE - 1));
         if (chunk > len - done) chunk = len - done;
         pa_t pa = mk_pa(a);                 /* no SMMU: the master emits PAs */
+        if (first_pa && done == 0) *first_pa = mk_pa(0);
         if (p->smmu) {
             struct smmu_fault f;
             if (!smmu_translate(p->smmu, p->sid, a, write ? MMU_WRITE : MMU_READ, attrs, &pa, &f, NULL)) {
@@ -47,12 +51,14 @@ static int dma_xfer(struct dma_port *p, uint64_t iova, uint8_t *rbuf, const uint
                 if (!faulted || f.abort) { p->fault = f; p->fault_iova = a; p->done = done; faulted = true; }
                 if (f.abort) return DMA_SMMU_FAULT;
                 /* Fault report disabled (CFRE/GFRE = 0): the transaction completes RAZ/WI. */
-                if (!write) memset(rbuf + done, 0, chunk);
+                if (!write && move) memset(rbuf + done, 0, chunk);
                 done += chunk;
                 continue;
             }
         }
-        int r = write ? bus_write_buf(p->bus, pa, wbuf + done, chunk)
+        if (first_pa && done == 0) *first_pa = pa;
+        int r = !move ? (bus_find(p->bus, pa) ? BUS_OK : BUS_DECODE_ERROR)
+              : write ? bus_write_buf(p->bus, pa, wbuf + done, chunk)
                       : bus_read_buf(p->bus, pa, rbuf + done, chunk);
         if (r != BUS_OK) {
             p->fault_iova = a;
@@ -66,10 +72,15 @@ static int dma_xfer(struct dma_port *p, uint64_t iova, uint8_t *rbuf, const uint
 
 int dma_read(struct dma_port *p, uint64_t iova, void *buf, size_t len, unsigned attrs)
 {
-    return dma_xfer(p, iova, buf, NULL, len, attrs);
+    return dma_xfer(p, iova, buf, NULL, len, attrs, false, true, NULL);
 }
 
 int dma_write(struct dma_port *p, uint64_t iova, const void *buf, size_t len, unsigned attrs)
 {
-    return dma_xfer(p, iova, NULL, buf, len, attrs);
+    return dma_xfer(p, iova, NULL, buf, len, attrs, true, true, NULL);
+}
+
+int dma_translate(struct dma_port *p, uint64_t iova, size_t len, bool write, unsigned attrs, pa_t *first_pa)
+{
+    return dma_xfer(p, iova, NULL, NULL, len, attrs, write, false, first_pa);
 }

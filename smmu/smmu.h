@@ -121,9 +121,9 @@ void smmu_iotlb_stats(const struct smmu *s, struct smmu_iotlb_stats *st);
  * pages) and performed with bus_read_buf/bus_write_buf, which notifies the RAM write hook so
  * decoded code in written pages is dropped. */
 /* The watch of a master with no SMMU (smmu == NULL; ignored otherwise): called once per
- * transfer with the PA range [pa, pa+len) before it goes to the bus; false = the range leaves
- * the memory the master's owner may reach. Nothing in front of the master can stop it, so the
- * transfer still happens; the port records it (outside). The board installs it under -hv xen
+ * dma_read/dma_write (not dma_translate) with the PA range [pa, pa+len) before the bytes move;
+ * false = the range leaves the memory the master's owner may reach. Nothing in front of the
+ * master can stop it, so the transfer still happens; the port records it (outside). The board installs it under -hv xen
  * (the hypervisor's seed-004 check, hv_dma_unprotected); smmu/ only calls it. */
 typedef bool (*dma_watch_fn)(void *opaque, pa_t pa, uint64_t len, bool write);
 struct dma_port {
@@ -153,5 +153,11 @@ enum dma_status {
  * fault is still recorded in p->fault and in the SMMU). */
 int dma_read(struct dma_port *p, uint64_t iova, void *buf, size_t len, unsigned attrs);
 int dma_write(struct dma_port *p, uint64_t iova, const void *buf, size_t len, unsigned attrs);
+/* Translate only (the DMA-trace replay, machine/dma_replay.c): the page-by-page path of
+ * dma_read (write = false) / dma_write (write = true) — same SMMU lookups, same fault recording
+ * and trace events — with no data moved. A translated page with nothing on the bus is
+ * DMA_BUS_ERROR. *first_pa (may be NULL) gets the output address of iova (0 if its page
+ * faulted). */
+int dma_translate(struct dma_port *p, uint64_t iova, size_t len, bool write, unsigned attrs, pa_t *first_pa);
 
 #endif

@@ -2,6 +2,8 @@
  *   faultline-trace dump [filters] FILE       one human-readable line per event
  *   faultline-trace stats FILE                counts per kind and per outcome (alias: summary)
  *   faultline-trace export --format=json|perfetto FILE   (alias: perfetto FILE)
+ *   faultline-trace replay-dma [--policy=P] [-o OUT] FILE   the run's DMA under another MMIO
+ *                                             policy (the replay itself: machine/dma_replay.c)
  * Exit status: 0 ok; 1 malformed or unreadable input (one error line on stderr); 2 usage;
  * 3 the file ends inside a record (a killed run: everything before it was still printed). */
 #include <capstone.h>
@@ -12,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "machine/trace.h"
+#include "machine/machine.h"
 
 static const char *prog = "faultline-trace";
 
@@ -21,6 +24,7 @@ static void usage(FILE *f)
         "usage: %s dump [--kind=K[,K...]] [--vcpu=N] [--addr=LO-HI] [--from=IC] [--to=IC] [--no-header] FILE\n"
         "       %s stats FILE                      (alias: summary)\n"
         "       %s export --format=json|perfetto [--mhz=N] FILE   (alias: perfetto FILE)\n"
+        "       %s replay-dma [--policy=eager|lazy|hypercall|recorded] [-o OUT.trace] FILE\n"
         "       %s --help\n"
         "dump prints one event per line: [cyc CYCLES ic ICOUNT cpuN] KIND fields...\n"
         "  --kind     event kinds by name (S2-FAULT, P2M, SMMU-XLATE, DMA, ...), case-insensitive\n"
@@ -29,9 +33,14 @@ static void usage(FILE *f)
         "  --from/--to  instruction-count window\n"
         "export json writes JSON lines (one object per record); perfetto writes the Chrome/Perfetto\n"
         "trace-event JSON (open it in ui.perfetto.dev); --mhz converts cycles to time (default 1000).\n"
+        "replay-dma rebuilds the machine of a -hv xen run from the trace header's command line under\n"
+        "  another MMIO policy (default eager), runs no CPU, re-applies the p2m changes the CPU caused\n"
+        "  and re-issues every recorded DMA transfer through the SMMU (translations only); one line\n"
+        "  per transfer (recorded and replayed result, CHANGED when they differ) and a summary; -o\n"
+        "  writes the replayed P2M/SMMU-XLATE/DMA records as a trace. Exit 1 on bad input.\n"
         "exit status: 0 ok, 1 bad input, 2 usage, 3 truncated trace (a killed run: the file ends\n"
         "inside a record, or without the RUN-END record).\n",
-        prog, prog, prog, prog);
+        prog, prog, prog, prog, prog);
 }
 
 /* ------------------------------------------------------------ open & end --- */
@@ -734,6 +743,78 @@ static int cmd_export(int argc, char **argv)
 
 /* ------------------------------------------------------------------ main --- */
 
+/* ------------------------------------------------------------ replay-dma --- */
+
+static void replay_line(void *opaque, const struct dma_replay_xfer *x)
+{
+    (void)opaque;
+    char nb[32];
+    const char *dev = x->dev;
+    if (!dev) { snprintf(nb, sizeof nb, "sid%u", x->sid); dev = nb; }
+    printf("[cyc %" PRIu64 " ic %" PRIu64 " cpu%u] #%" PRIu64 " %s sid=0x%x %s iova=0x%" PRIx64 " len=0x%" PRIx64
+           ": recorded %s, replayed %s", x->cycle, x->icount, x->vcpu, x->n, dev, x->sid,
+           x->is_write ? "write" : "read", x->iova, x->len, trace_dma_result_name(x->rec_result),
+           trace_dma_result_name(x->result));
+    if (x->result == TRACE_DMA_OK)
+        printf(" pa=0x%" PRIx64, x->pa);
+    else if (x->cb >= 0)
+        printf(" iova=0x%" PRIx64 " cb=%d fsr=0x%x", x->fault_iova, x->cb, x->fsr);
+    else
+        printf(" iova=0x%" PRIx64, x->fault_iova);
+    printf("%s\n", x->changed ? "  CHANGED" : "");
+}
+
+static int cmd_replay_dma(int argc, char **argv)
+{
+    struct dma_replay_config cfg = { .policy = 0 /* eager */, .xfer = replay_line };
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strncmp(a, "--policy=", 9)) {
+            static const char *const names[] = { "eager", "lazy", "hypercall" };   /* enum hv_mmio_policy */
+            cfg.policy = -2;
+            for (int k = 0; k < 3; k++) if (!strcmp(a + 9, names[k])) cfg.policy = k;
+            if (!strcmp(a + 9, "recorded")) cfg.policy = DMA_REPLAY_RECORDED;
+            if (cfg.policy == -2) {
+                fprintf(stderr, "%s: replay-dma: --policy=%s: eager, lazy, hypercall or recorded\n", prog, a + 9);
+                return 2;
+            }
+        } else if (!strcmp(a, "-o") && i + 1 < argc) {
+            cfg.out = argv[++i];
+        } else if (!strncmp(a, "-o", 2) && a[2]) {
+            cfg.out = a + 2;
+        } else if (a[0] == '-' && a[1]) {
+            fprintf(stderr, "%s: replay-dma: unknown option '%s' (see %s --help)\n", prog, a, prog);
+            return 2;
+        } else if (cfg.trace) {
+            fprintf(stderr, "%s: replay-dma: one trace file only\n", prog);
+            return 2;
+        } else {
+            cfg.trace = a;
+        }
+    }
+    if (!cfg.trace) {
+        fprintf(stderr, "%s: replay-dma: no trace file (see %s --help)\n", prog, prog);
+        return 2;
+    }
+    struct dma_replay_summary sum;
+    char err[1024];
+    int rc = dma_replay(&cfg, &sum, err, sizeof err);
+    fflush(stdout);
+    if (rc < 0) {
+        fprintf(stderr, "%s: replay-dma: %s\n", prog, err);
+        return 1;
+    }
+    printf("replay of %s\n  recorded under %s\n  replayed under %s\n", cfg.trace, sum.recorded_policy, sum.replay_policy);
+    printf("transfers %" PRIu64 ", recorded faults %" PRIu64 ", replayed faults %" PRIu64 ", changed %" PRIu64 "\n",
+           sum.transfers, sum.rec_faults, sum.faults, sum.changed);
+    printf("p2m: %" PRIu64 " CPU-driven changes re-applied (%" PRIu64 " pages), %" PRIu64
+           " pages already mapped by the policy, %" PRIu64 " boot/teardown records left to the policy, %" PRIu64 " not taken\n",
+           sum.p2m_applied, sum.p2m_pages, sum.p2m_already, sum.p2m_ignored, sum.p2m_failed);
+    if (!sum.run_end)
+        printf("note: the recorded trace has no RUN-END record (the run was killed): replayed up to its last record\n");
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -751,6 +832,8 @@ int main(int argc, char **argv)
         return cmd_stats(argc - 2, argv + 2);
     if (!strcmp(cmd, "export"))
         return cmd_export(argc - 2, argv + 2);
+    if (!strcmp(cmd, "replay-dma"))
+        return cmd_replay_dma(argc - 2, argv + 2);
     if (!strcmp(cmd, "perfetto")) {
         char fmtarg[] = "--format=perfetto";
         char **v = calloc((size_t)argc, sizeof *v);

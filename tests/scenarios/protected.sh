@@ -21,17 +21,20 @@
 #           24 DMA records OUTSIDE_DOMAIN, the first at 0x46000000 from the pl330, one warning
 #           (NOTE in the trace, "WARNING: DMA from unprotected device dma-controller@9070000
 #           reached 0x46000000 outside dom0's memory" in the log), hv's count 24 in the summary;
-#           the copy inside dom0's RAM is not flagged.
+#           the copy inside dom0's RAM is not flagged;
+#           faultline-trace replay-dma of that trace under its own policy changes nothing (the
+#           replay asks hv_pa_in_domain the same question): 64 transfers, 0 changed, 24 outside.
 set -u
 cd "$(dirname "$0")/../.." || exit 2
 FL=${FAULTLINE:-./faultline}
 B=${B:-build/release}
 FACTS=$B/tests/scenarios/trace-facts
+FLT=${FAULTLINE_TRACE:-$B/tools/faultline-trace}
 G=tests/guest/build
 F_IPA=0x50000000
 HV="xen,hypervisor-node=on,dom0_mem=64M,foreign=$F_IPA:0x46000000"
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-for f in "$FL" "$FACTS" "$G/protected.elf"; do
+for f in "$FL" "$FACTS" "$FLT" "$G/protected.elf"; do
     [ -e "$f" ] || { echo "FAIL: scenarios/protected-devices ($f missing: make faultline unit guests)"; exit 1; }
 done
 
@@ -70,7 +73,7 @@ for n in prot unprot; do
         "the foreign page: one p2m map at $F_IPA, p2m_map_foreign_rw, reason hypercall, 4 KiB"
 done
 expect prot '$protected = yes' "the PL330 is in /hypervisor/protected-devices"
-expect prot '$smmu_cb_faults = 1 -a $smmu_fault_sid = 32 -a $smmu_fault_iova = 0x46000000 -a $smmu_fault_fsr = 0x2' \
+expect prot '$smmu_cb_faults = 1 -a $smmu_fault_sid = 0x20 -a $smmu_fault_iova = 0x46000000 -a $smmu_fault_fsr = 0x2' \
     "the copy programmed with the PA: SMMU context fault, SID 32, IOVA = PA 0x46000000, FSR.TF"
 expect prot '$dma_smmu_fault = 1 -a $dma_outside = 0 -a $notes_dma_warn = 0 -a $hv_dma_outside = 0' \
     "one DMA record SMMU_FAULT (the engine aborted), nothing flagged outside the domain"
@@ -82,3 +85,12 @@ expect unprot '$dma_outside = 24 -a $dma_outside_pa = 0x46000000 -a $dma_outside
 expect unprot '$notes_dma_warn = 1' "one warning for the master (trace NOTE)"
 log unprot "WARNING: DMA from unprotected device dma-controller@9070000 reached 0x46000000 outside dom0's memory" \
     "hv warned once, in the spirit of Xen's passthrough-without-IOMMU warning"
+
+# The DMA-trace replay (docs/trace.md "Replaying DMA") sees the same outside-domain transfers.
+"$FLT" replay-dma --policy=recorded -o "$tmp/replay.trace" "$tmp/unprot.trace" >"$tmp/replay.out" 2>&1
+echo "rc=$?" >"$tmp/replay.facts"
+"$FACTS" "$tmp/replay.trace" >>"$tmp/replay.facts" 2>&1
+sed -n 's/^transfers \([0-9]*\), recorded faults \([0-9]*\), replayed faults \([0-9]*\), changed \([0-9]*\)$/transfers=\1\nchanged=\4/p' \
+    "$tmp/replay.out" >>"$tmp/replay.facts"
+expect replay '$rc = 0 -a $transfers = 64 -a $changed = 0 -a $dma_outside = 24' \
+    "replay-dma of the unprotected run under its own policy: 64 transfers, 0 changed, 24 still OUTSIDE_DOMAIN"

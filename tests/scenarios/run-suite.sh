@@ -29,15 +29,30 @@
 #   nc, c    : 0 alignment faults, the same 1 permission fault → prefetch abort;
 #   rwx      : 0 alignment faults, 0 stage-2 faults (the `ret` in SRAM runs), and the map is
 #              flagged TRACE_F_NOT_XEN with a NOTE (outside Xen's behaviour); no other type is.
+#
+# dma-before-touch (seed 001 option c): tests/guest/dma_touch on -M virt,sram=on with
+# -device virtio-rng-device (SMMU stream ID 0) under mmio=lazy and mmio=eager. The device
+# writes 64 bytes into SRAM + 0x3000, a page the CPU has not touched. Trace facts asserted:
+#   lazy : exactly one SMMU context fault: SID 0, IOVA 0x09063000, context bank 0, FSR.TF,
+#          FSYNR0.WNR and PLVL = 3; its DMA record's result is the fault; the CPU's read then
+#          maps the page (one fault map at that IPA) and finds zeros (the guest checks); the
+#          same transfer after the touch translates to PA 0x09063000 (works only after touch);
+#   eager: no SMMU fault, both transfers translated to the SRAM PA.
+# Then the replay (faultline-trace replay-dma, machine/dma_replay.c): the lazy trace under
+# --policy=eager → 0 faults, 1 changed, the transfer translated to 0x09063000 (asserted from
+# the replay's own trace with trace-facts); the eager trace under --policy=lazy → the fault
+# again (twice: an eager trace records no CPU touch, so the second transfer faults too);
+# --policy=recorded reproduces the lazy run (0 changed); two replays are byte-identical.
 set -u
 cd "$(dirname "$0")/../.." || exit 2
 FL=${FAULTLINE:-./faultline}
 B=${B:-build/release}
 FACTS=$B/tests/scenarios/trace-facts
+FLT=${FAULTLINE_TRACE:-$B/tools/faultline-trace}
 G=tests/guest/build
 TRAP=1000
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-for f in "$FL" "$FACTS" "$G/lazy_mmio.elf" "$G/mmio_sram.elf"; do
+for f in "$FL" "$FACTS" "$FLT" "$G/lazy_mmio.elf" "$G/mmio_sram.elf" "$G/dma_touch.elf"; do
     [ -e "$f" ] || { echo "FAIL: scenarios ($f missing: make faultline unit guests)"; exit 1; }
 done
 
@@ -47,6 +62,7 @@ done
 FMT='%-10s %-14s %7s %7s %6s %6s %6s %6s %6s %10s\n'
 printf "$FMT" scenario policy faults maps pages dabt pabt align exec cycles
 SRAM=0x09060000
+DMABUF=0x09063000
 # run SCENARIO NAME POLICY-OPTIONS [faultline options...]: runs the scenario's guest, leaves the
 # facts in $tmp/NAME.facts (mmio-sram: with the p2m facts at the SRAM's IPA); prints a table row.
 run() {
@@ -54,6 +70,7 @@ run() {
     case $scen in
     lazy-mmio) set -- -M virt,sram=on -kernel "$G/lazy_mmio.elf" "$@"; ipa= ;;
     mmio-sram) set -- -M virt,sram=on -kernel "$G/mmio_sram.elf" "$@"; ipa=$SRAM ;;
+    dma-before-touch) set -- -M virt,sram=on -kernel "$G/dma_touch.elf" -device virtio-rng-device "$@"; ipa=$DMABUF ;;
     esac
     timeout 60 "$FL" -M virt -nographic "$@" \
         -hv "xen,$hvopt,trap_cycles=$TRAP" -trace "file=$tmp/$name.trace" </dev/null >"$tmp/$name.out" 2>&1
@@ -72,7 +89,7 @@ run() {
 # expect [SCENARIO] NAME 'shell condition over the facts' DESCRIPTION
 expect() {
     scen=lazy-mmio
-    case $1 in lazy-mmio|mmio-sram) scen=$1; shift ;; esac
+    case $1 in lazy-mmio|mmio-sram|dma-before-touch) scen=$1; shift ;; esac
     if ( guest=no; . "$tmp/$1.facts"; eval "[ $2 ]" ); then echo "PASS: scenarios/$scen/$1: $3"
     else echo "FAIL: scenarios/$scen/$1: $3 (facts: $(tr '\n' ' ' <"$tmp/$1.facts"))"; fi
 }
@@ -122,6 +139,54 @@ for n in eager-dev eager-nc eager-c eager-rwx lazy-dev lazy-c; do
            expect mmio-sram $n '$notes_not_xen = 0 -a $not_xen = 0' "nothing flagged outside Xen's behaviour" ;;
     esac
 done
+
+# ---- dma-before-touch (seed 001 option c) and the DMA-trace replay ----
+D=dma-before-touch
+run $D dbt-lazy mmio=lazy -append expect=fault
+run $D dbt-eager mmio=eager -append expect=ok
+for n in dbt-lazy dbt-eager; do
+    expect $D $n '$rc = 0 -a "$guest" = ok -a $run_end = 1 -a $status = 0' "guest passed (its own checks), trace read to RUN-END"
+done
+expect $D dbt-lazy '$smmu_cb_faults = 1 -a $smmu_fault_sid = 0x0 -a $smmu_fault_iova = 0x9063000 -a $smmu_fault_cb = 0' \
+    "one SMMU context fault: SID 0, IOVA 0x09063000 (the untouched SRAM page), context bank 0"
+expect $D dbt-lazy '$(( smmu_fault_fsr & 2 )) = 2 -a $(( smmu_fault_fsynr0 & 0x10 )) = 16 -a $(( smmu_fault_fsynr0 & 3 )) = 3 -a $smmu_fault_write = 1' \
+    "FSR.TF (translation fault), FSYNR0.WNR (a write) and FSYNR0.PLVL = 3"
+expect $D dbt-lazy '$dma_fault = 1 -a $ipa_dma_fault = 1 -a $ipa_smmu_faults = 1' "the DMA record of that transfer says smmu-fault (no data written: the guest read zeros)"
+expect $D dbt-lazy '$ipa_maps = 1 -a $ipa_reason = fault -a $ipa_size = 4096' "the CPU's read maps the page lazily afterwards (one fault map)"
+expect $D dbt-lazy '$ipa_dma_ok = 1 -a $ipa_smmu_ok = 1' "after the CPU's touch the same transfer translates to PA 0x09063000 (works only after touch)"
+expect $D dbt-eager '$smmu_cb_faults = 0 -a $dma_fault = 0 -a $ipa_dma_ok = 2 -a $ipa_smmu_ok = 2' "eager: no SMMU fault, both transfers translated to the SRAM PA"
+expect $D dbt-eager '$ipa_maps = 1 -a $ipa_reason = boot' "eager: the SRAM mapped at boot"
+
+# replay NAME TRACE POLICY: faultline-trace replay-dma ... -o $tmp/NAME.trace; facts of that trace
+replay() {
+    "$FLT" replay-dma --policy="$3" -o "$tmp/$1.trace" "$tmp/$2.trace" >"$tmp/$1.out" 2>&1
+    echo "rc=$?" >"$tmp/$1.facts"
+    "$FACTS" "$tmp/$1.trace" $DMABUF >>"$tmp/$1.facts" 2>&1
+    sed -n 's/^transfers \([0-9]*\), recorded faults \([0-9]*\), replayed faults \([0-9]*\), changed \([0-9]*\)$/transfers=\1\nrec_faults=\2\nrep_faults=\3\nchanged=\4/p' \
+        "$tmp/$1.out" >>"$tmp/$1.facts"
+}
+replay lazy-as-eager dbt-lazy eager
+replay lazy-as-eager2 dbt-lazy eager
+replay eager-as-lazy dbt-eager lazy
+replay lazy-as-recorded dbt-lazy recorded
+expect $D lazy-as-eager '$rc = 0 -a $status = 0 -a $run_end = 1' "replay-dma lazy trace under eager: exit 0, its trace read to RUN-END"
+expect $D lazy-as-eager '$rec_faults = 1 -a $rep_faults = 0 -a $changed = 1' "lazy trace under eager: 1 recorded fault, 0 replayed, 1 changed"
+expect $D lazy-as-eager '$smmu_cb_faults = 0 -a $dma_fault = 0 -a $ipa_dma_ok = 2 -a $ipa_smmu_ok = 2' "replayed trace: no SMMU fault, the transfer translated to PA 0x09063000"
+if grep -q 'sid=0x0 write iova=0x9063000 len=0x40: recorded smmu-fault, replayed ok pa=0x9063000  CHANGED$' "$tmp/lazy-as-eager.out"; then
+    echo "PASS: scenarios/$D/lazy-as-eager: the report flags the transfer (recorded smmu-fault, replayed ok pa=0x9063000, CHANGED)"
+else
+    echo "FAIL: scenarios/$D/lazy-as-eager: report line for the SRAM transfer missing ($(grep 9063000 "$tmp/lazy-as-eager.out"))"
+fi
+if cmp -s "$tmp/lazy-as-eager.trace" "$tmp/lazy-as-eager2.trace" && cmp -s "$tmp/lazy-as-eager.out" "$tmp/lazy-as-eager2.out"; then
+    echo "PASS: scenarios/$D/replay-determinism: two replays give byte-identical traces and reports"
+else
+    echo "FAIL: scenarios/$D/replay-determinism: two replays differ"
+fi
+expect $D eager-as-lazy '$rc = 0 -a $rec_faults = 0 -a $rep_faults = 2 -a $changed = 2' "eager trace under lazy: the fault appears (both transfers: an eager trace records no CPU touch)"
+expect $D eager-as-lazy '$smmu_cb_faults = 2 -a $smmu_fault_sid = 0x0 -a $smmu_fault_iova = 0x9063000 -a $smmu_fault_cb = 0 -a $(( smmu_fault_fsr & 2 )) = 2' \
+    "replayed trace: SMMU context faults with SID 0, IOVA 0x09063000, bank 0, FSR.TF"
+expect $D lazy-as-recorded '$rc = 0 -a $rec_faults = 1 -a $rep_faults = 1 -a $changed = 0 -a $ipa_dma_fault = 1 -a $ipa_dma_ok = 1' \
+    "lazy trace under its own policy: the same fault, then the same success after the re-applied touch (0 changed)"
 
 # ---- protected-devices (seeds 003/004): tests/scenarios/protected.sh ----
 FAULTLINE=$FL B=$B sh tests/scenarios/protected.sh

@@ -9,13 +9,17 @@
  *   Xen's behaviour), exc_el1_align (exceptions taken to EL1 with EC 0x25 and DFSC 0x21, the
  *   alignment faults), exc_el1_iabt (EC 0x21, instruction aborts at EL1);
  *   with a second argument IPA (hex): ipa_maps (p2m MAP records covering IPA), ipa_type and
- *   ipa_reason (of the last one; "none" when none), ipa_size (its size in bytes).
- *   protected-devices (seeds 003/004, the block after the includes): dma_ok, dma_smmu_fault,
+ *   ipa_reason (of the last one; "none" when none), ipa_size (its size in bytes);
+ *   SMMU and DMA (seed 001 option c): smmu_xlate, smmu_ok, smmu_cb_faults (SMMU-XLATE records:
+ *   all, translated, context faults), first context fault: smmu_fault_sid, smmu_fault_iova,
+ *   smmu_fault_cb, smmu_fault_fsr, smmu_fault_fsynr0, smmu_fault_write (hex; "none" fields
+ *   are -1 when there was none); dma, dma_ok, dma_fault (DMA records by result); with IPA:
+ *   ipa_smmu_ok (translations of an IOVA in IPA's page to PA = that page), ipa_smmu_faults,
+ *   ipa_dma_ok, ipa_dma_fault (DMA records whose IOVA range covers IPA);
+ *   protected-devices (seeds 003/004, the block after the includes): dma_smmu_fault,
  *   dma_bus_error, dma_outside (DMA records by result), dma_outside_pa (first outside transfer's
- *   PA, hex) and dma_outside_dev (its master), smmu_cb_faults (SMMU-XLATE context faults) with
- *   smmu_fault_sid / smmu_fault_iova (hex) / smmu_fault_fsr (hex) of the first,
- *   maps_foreign (P2M MAPs of a foreign type, reason hypercall), notes_dma_warn (NOTEs of the
- *   seed-004 warning "DMA from unprotected device").
+ *   PA, hex) and dma_outside_dev (its master), maps_foreign (P2M MAPs of a foreign type, reason
+ *   hypercall), notes_dma_warn (NOTEs of the seed-004 warning "DMA from unprotected device").
  * usage: trace-facts FILE [IPA]
  * Exit status 0 when the file was read to its clean end, 3 when it ends inside a record, 1 on
  * other errors (as faultline-trace). */
@@ -24,10 +28,10 @@
 #include <string.h>
 #include "machine/trace.h"
 
-/* ---- protected-devices facts (tests/scenarios/protected.sh; seeds 003/004) ---- */
+/* ---- protected-devices facts (tests/scenarios/protected.sh; seeds 003/004). The SMMU
+ * context-fault facts and dma_ok come from the seed-001 block in main. ---- */
 static struct {
-    uint64_t dma[TRACE_DMA__COUNT], outside_pa, cb_faults, fault_iova, maps_foreign, notes_warn;
-    uint32_t fault_sid, fault_fsr;
+    uint64_t dma[TRACE_DMA__COUNT], outside_pa, maps_foreign, notes_warn;
     char outside_dev[64];
 } prot;
 static void prot_rec(const struct trace_reader *r, const struct trace_rec *rec)
@@ -41,14 +45,6 @@ static void prot_rec(const struct trace_reader *r, const struct trace_rec *rec)
             snprintf(prot.outside_dev, sizeof prot.outside_dev, "%s", n ? n : "?");
         }
         break;
-    case TRACE_K_SMMU_XLATE:
-        if (rec->ev.smmu_xlate.result != TRACE_SMMU_FAULT_CB) break;
-        if (!prot.cb_faults++) {
-            prot.fault_sid = rec->ev.smmu_xlate.sid;
-            prot.fault_iova = rec->ev.smmu_xlate.iova;
-            prot.fault_fsr = rec->ev.smmu_xlate.fsr;
-        }
-        break;
     case TRACE_K_P2M:
         if (rec->ev.p2m.op == TRACE_P2M_MAP && rec->ev.p2m.type == TRACE_P2M_FOREIGN &&
             rec->ev.p2m.reason == TRACE_P2M_R_HYPERCALL) prot.maps_foreign++;
@@ -60,14 +56,12 @@ static void prot_rec(const struct trace_reader *r, const struct trace_rec *rec)
 }
 static void prot_print(void)
 {
-    printf("dma_ok=%llu\ndma_smmu_fault=%llu\ndma_bus_error=%llu\ndma_outside=%llu\ndma_outside_pa=0x%llx\n"
-           "dma_outside_dev=%s\nsmmu_cb_faults=%llu\nsmmu_fault_sid=%u\nsmmu_fault_iova=0x%llx\nsmmu_fault_fsr=0x%x\n"
+    printf("dma_smmu_fault=%llu\ndma_bus_error=%llu\ndma_outside=%llu\ndma_outside_pa=0x%llx\ndma_outside_dev=%s\n"
            "maps_foreign=%llu\nnotes_dma_warn=%llu\n",
-           (unsigned long long)prot.dma[TRACE_DMA_OK], (unsigned long long)prot.dma[TRACE_DMA_SMMU_FAULT],
-           (unsigned long long)prot.dma[TRACE_DMA_BUS_ERROR], (unsigned long long)prot.dma[TRACE_DMA_OUTSIDE_DOMAIN],
-           (unsigned long long)prot.outside_pa, prot.outside_dev[0] ? prot.outside_dev : "none",
-           (unsigned long long)prot.cb_faults, prot.fault_sid, (unsigned long long)prot.fault_iova, prot.fault_fsr,
-           (unsigned long long)prot.maps_foreign, (unsigned long long)prot.notes_warn);
+           (unsigned long long)prot.dma[TRACE_DMA_SMMU_FAULT], (unsigned long long)prot.dma[TRACE_DMA_BUS_ERROR],
+           (unsigned long long)prot.dma[TRACE_DMA_OUTSIDE_DOMAIN], (unsigned long long)prot.outside_pa,
+           prot.outside_dev[0] ? prot.outside_dev : "none", (unsigned long long)prot.maps_foreign,
+           (unsigned long long)prot.notes_warn);
 }
 /* ---- end of the protected-devices facts ---- */
 
@@ -83,6 +77,9 @@ int main(int argc, char **argv)
     uint64_t s2 = 0, out[TRACE_S2__COUNT] = { 0 }, insn = 0, reason[TRACE_P2M_R__COUNT] = { 0 };
     uint64_t pages_fault = 0, by_type[TRACE_P2M__COUNT] = { 0 }, not_xen = 0, exc1 = 0, run_end = 0;
     uint64_t cycles = 0, insns = 0;
+    uint64_t smmu = 0, smmu_ok = 0, smmu_cbf = 0, dma = 0, dma_ok = 0, dma_fault = 0;
+    uint64_t ipa_smmu_ok = 0, ipa_smmu_f = 0, ipa_dma_ok = 0, ipa_dma_f = 0;
+    struct trace_smmu_xlate first = { .result = 0xff };
     struct trace_rec rec;
     while ((rc = trace_next(r, &rec)) == 1) {
         prot_rec(r, &rec);                                   /* protected-devices facts */
@@ -115,6 +112,28 @@ int main(int argc, char **argv)
                 if (rec.ev.exc_taken.ec == 0x21) exc1_iabt++;
             }
             break;
+        case TRACE_K_SMMU_XLATE: {
+            const struct trace_smmu_xlate *x = &rec.ev.smmu_xlate;
+            bool here = argc == 3 && (x->iova >> 12) == (ipa >> 12);
+            smmu++;
+            if (x->result == TRACE_SMMU_OK) {
+                smmu_ok++;
+                if (here && (x->pa.v >> 12) == (ipa >> 12)) ipa_smmu_ok++;
+            }
+            if (x->result == TRACE_SMMU_FAULT_CB) {
+                if (!smmu_cbf++) first = *x;
+                if (here) ipa_smmu_f++;
+            }
+            break;
+        }
+        case TRACE_K_DMA: {
+            const struct trace_dma *d = &rec.ev.dma;
+            bool here = argc == 3 && ipa >= d->iova && ipa - d->iova < d->len;
+            dma++;
+            if (d->result == TRACE_DMA_OK) { dma_ok++; if (here) ipa_dma_ok++; }
+            if (d->result == TRACE_DMA_SMMU_FAULT) { dma_fault++; if (here) ipa_dma_f++; }
+            break;
+        }
         case TRACE_K_NOTE:
             if (rec.flags & TRACE_F_NOT_XEN) notes_not_xen++;
             break;
@@ -139,6 +158,18 @@ int main(int argc, char **argv)
            (unsigned long long)cycles, (unsigned long long)insns, (unsigned long long)trace_reader_records(r), rc);
     printf("s2_perm=%llu\nnotes_not_xen=%llu\nexc_el1_align=%llu\nexc_el1_iabt=%llu\n", (unsigned long long)s2_perm,
            (unsigned long long)notes_not_xen, (unsigned long long)exc1_align, (unsigned long long)exc1_iabt);
+    printf("smmu_xlate=%llu\nsmmu_ok=%llu\nsmmu_cb_faults=%llu\ndma=%llu\ndma_ok=%llu\ndma_fault=%llu\n",
+           (unsigned long long)smmu, (unsigned long long)smmu_ok, (unsigned long long)smmu_cbf,
+           (unsigned long long)dma, (unsigned long long)dma_ok, (unsigned long long)dma_fault);
+    if (smmu_cbf)
+        printf("smmu_fault_sid=0x%x\nsmmu_fault_iova=0x%llx\nsmmu_fault_cb=%u\nsmmu_fault_fsr=0x%x\nsmmu_fault_fsynr0=0x%x\n"
+               "smmu_fault_write=%u\n", first.sid, (unsigned long long)first.iova, first.cb, first.fsr, first.fsynr0,
+               first.is_write);
+    else
+        printf("smmu_fault_sid=-1\nsmmu_fault_iova=-1\nsmmu_fault_cb=-1\nsmmu_fault_fsr=-1\nsmmu_fault_fsynr0=-1\nsmmu_fault_write=-1\n");
+    if (argc == 3)
+        printf("ipa_smmu_ok=%llu\nipa_smmu_faults=%llu\nipa_dma_ok=%llu\nipa_dma_fault=%llu\n", (unsigned long long)ipa_smmu_ok,
+               (unsigned long long)ipa_smmu_f, (unsigned long long)ipa_dma_ok, (unsigned long long)ipa_dma_f);
     if (argc == 3)
         printf("ipa_maps=%llu\nipa_type=%s\nipa_reason=%s\nipa_size=%llu\n", (unsigned long long)ipa_maps,
                ipa_type < 0 ? "none" : trace_p2m_type_name((unsigned)ipa_type),

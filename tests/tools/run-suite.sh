@@ -120,4 +120,55 @@ check "unknown export format: exit 2" [ "$rc" = 2 ]
 check "unknown kind filter: exit 2" [ "$rc" = 2 ]
 "$FL" --help >"$d/h"; rc=$?
 check "--help: exit 0 and usage" sh -c "[ $rc = 0 ] && grep -q '^usage: faultline-trace dump' '$d/h'"
+
+# ---- replay-dma (machine/dma_replay.c): the error paths. The scenario suite
+# (tests/scenarios/run-suite.sh, dma-before-touch) checks what a good replay reports.
+"$FL" replay-dma --policy=eager "$d/s.fltr" >/dev/null 2>"$d/r0"; rc=$?
+check "replay-dma: a header command line that is not a run (no -kernel): exit 1, one line" \
+    sh -c "[ $rc = 1 ] && [ \$(wc -l <'$d/r0') = 1 ] && grep -q 'does not describe a run' '$d/r0'"
+"$FL" replay-dma --policy=sideways "$d/s.fltr" >/dev/null 2>&1; rc=$?
+check "replay-dma: unknown policy: exit 2" [ "$rc" = 2 ]
+"$FL" replay-dma >/dev/null 2>&1; rc=$?
+check "replay-dma: no file: exit 2" [ "$rc" = 2 ]
+"$FL" replay-dma --frob "$d/s.fltr" >/dev/null 2>&1; rc=$?
+check "replay-dma: unknown option: exit 2" [ "$rc" = 2 ]
+"$FL" replay-dma "$d/missing" >/dev/null 2>"$d/r1"; rc=$?
+check "replay-dma: missing trace: exit 1, one line" sh -c "[ $rc = 1 ] && [ \$(wc -l <'$d/r1') = 1 ]"
+"$FL" replay-dma "$d/text" >/dev/null 2>"$d/r2"; rc=$?
+check "replay-dma: not a trace: exit 1" sh -c "[ $rc = 1 ] && grep -q 'bad magic' '$d/r2'"
+# Real runs of the bare-metal DMA guest (when faultline and the guest are built).
+G=tests/guest/build/dma_touch.elf
+FLB=./faultline
+if [ -x "$FLB" ] && [ -f "$G" ]; then
+    run() { timeout 60 "$FLB" -M virt,sram=on -nographic -kernel "$@" </dev/null >/dev/null 2>&1; }
+    run "$G" -device virtio-rng-device -hv xen,mmio=lazy -append expect=fault -trace file="$d/lazy.fltr"
+    run "$G" -device virtio-rng-device -append expect=fault -trace file="$d/bare.fltr"
+    "$FL" replay-dma "$d/lazy.fltr" >"$d/ok" 2>&1; rc=$?
+    check "replay-dma: a good -hv xen trace: exit 0, summary" sh -c "[ $rc = 0 ] && grep -q '^transfers [0-9]*, recorded faults 1, replayed faults 0, changed 1$' '$d/ok'"
+    "$FL" replay-dma "$d/bare.fltr" >/dev/null 2>"$d/r3"; rc=$?
+    check "replay-dma: a -hv none trace is refused: exit 1, says why" \
+        sh -c "[ $rc = 1 ] && [ \$(wc -l <'$d/r3') = 1 ] && grep -q 'recorded under -hv none' '$d/r3'"
+    lsize=$(wc -c <"$d/lazy.fltr")
+    head -c $((lsize - 7)) "$d/lazy.fltr" >"$d/ltrunc"
+    "$FL" replay-dma "$d/ltrunc" >"$d/t4" 2>"$d/r4"; rc=$?
+    check "replay-dma: truncated trace: exit 1, transfers before the cut reported, one error line" \
+        sh -c "[ $rc = 1 ] && [ \$(wc -l <'$d/r4') = 1 ] && grep -q 'truncated' '$d/r4' && grep -q '#1 ' '$d/t4'"
+    cp "$d/lazy.fltr" "$d/lcorrupt"
+    printf '\377\000\377' | dd of="$d/lcorrupt" bs=1 seek=$((lsize / 2)) conv=notrunc 2>/dev/null
+    "$FL" replay-dma "$d/lcorrupt" >/dev/null 2>"$d/r5"; rc=$?
+    check "replay-dma: corrupted trace: exit 1, one CRC line" sh -c "[ $rc = 1 ] && [ \$(wc -l <'$d/r5') = 1 ] && grep -q 'CRC' '$d/r5'"
+    # the images: the kernel moved away, then a different file under its name
+    mkdir -p "$d/img" && cp "$G" "$d/img/k.elf"
+    run "$d/img/k.elf" -device virtio-rng-device -hv xen,mmio=lazy -append expect=fault -trace file="$d/img.fltr"
+    rm "$d/img/k.elf"
+    "$FL" replay-dma "$d/img.fltr" >/dev/null 2>"$d/r6"; rc=$?
+    check "replay-dma: kernel image missing: exit 1, names it" sh -c "[ $rc = 1 ] && grep -q 'kernel $d/img/k.elf: No such file' '$d/r6'"
+    cp tests/guest/build/demo.elf "$d/img/k.elf"
+    "$FL" replay-dma "$d/img.fltr" >/dev/null 2>"$d/r7"; rc=$?
+    check "replay-dma: kernel image changed: exit 1, SHA-256 differs" sh -c "[ $rc = 1 ] && grep -q 'SHA-256 differs' '$d/r7'"
+    "$FL" replay-dma -o "$d/nodir/x.fltr" "$d/lazy.fltr" >/dev/null 2>"$d/r8"; rc=$?
+    check "replay-dma: -o into a missing directory: exit 1" sh -c "[ $rc = 1 ] && grep -q '^faultline-trace: replay-dma: -o ' '$d/r8'"
+else
+    echo "SKIP: replay-dma on real traces (build faultline and the guests)"
+fi
 exit 0
