@@ -14,9 +14,10 @@
  * TRM DDI0488 5.2.1 and 5.2.3.) Entries are tagged as the architecture's TLBs are (Arm ARM D8.13
  * "Translation Lookaside Buffers"): translation regime (EL1&0 or EL2), VMID (when stage 2 is
  * on), ASID for non-global entries, and the VA range of the final mapping (its block/page
- * size: a 2MB block is one entry). Replacement is true LRU by a per-model access counter, so the
- * model is deterministic. An entry is invalidated only by TLB maintenance (TLBI) — never by a
- * TTBR/VTTBR/TCR/SCTLR write, which is what the ASID/VMID tags are for.
+ * size: a 2MB block is one entry). Replacement: true LRU in each L2 set (a per-model access
+ * counter), round robin in the uTLBs [A: the A57 TRM gives no policy]; both deterministic. An
+ * entry is invalidated only by TLB maintenance (TLBI) — never by a TTBR/VTTBR/TCR/SCTLR write,
+ * which is what the ASID/VMID tags are for.
  *
  * The model is consulted only on the slow path (soft-TLB miss, MMIO, page-crossing, fetch of a
  * new page); a soft-TLB hit counts as a uTLB hit (free, as on the A57) and does not update the
@@ -53,19 +54,24 @@ struct tlbm_ctx {
     uint16_t asid;           /* current ASID (TCR_EL1.A1 selects TTBR0/1, TCR_EL1.AS the width) */
 };
 
+/* An entry, in the form the lookup compares: (key & mask) == tag and (ctx & cmask) == ctag,
+ * where key is the VA (tlbm_va_key) and ctx the packed context (regime, s2, VMID, ASID). A
+ * global entry's cmask leaves the ASID out. tag == TLBM_TAG_INVALID: an empty entry. */
+#define TLBM_TAG_INVALID 1ull      /* never equals key & mask: mask clears bits [11:0] */
 struct tlbm_entry {
-    uint64_t vpn;            /* VA[55:0] sign-extended from bit 55, >> shift */
-    uint64_t lru;            /* last use (model's counter); 0 = invalid */
-    uint16_t asid, vmid;
-    uint8_t shift;           /* log2 of the mapping size */
-    uint8_t regime;
-    bool s2, global;
+    uint64_t tag, mask;
+    uint64_t ctag, cmask;
+    uint64_t lru;            /* last use (L2 TLB: the model's counter) */
+};
+
+struct tlbm_utlb {
+    struct tlbm_entry e[TLBM_ITLB_SIZE];   /* the D-uTLB uses the first TLBM_DTLB_SIZE */
+    unsigned n, next, last;  /* size, round-robin victim, most recent hit (checked first) */
 };
 
 struct tlb_model {
     struct tlbm_entry l2[TLBM_L2_SETS][TLBM_L2_WAYS];
-    struct tlbm_entry itlb[TLBM_ITLB_SIZE];
-    struct tlbm_entry dtlb[TLBM_DTLB_SIZE];
+    struct tlbm_utlb utlb[2];             /* [TLBM_DATA], [TLBM_INSN] */
     uint64_t l2_shifts;      /* bit n: an L2 entry of size 2^n may exist (sets probed per size) */
     uint64_t clock;          /* LRU counter */
     uint64_t utlb_hits, l2_hits, walks;   /* lookups by outcome (statistics) */
