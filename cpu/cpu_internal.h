@@ -8,6 +8,7 @@
 #include "cpu/cpu.h"
 #include "machine/machine.h"
 #include "mmu/mmu.h"
+#include "cpu/tlb_model.h"
 
 #define likely(x)   __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
@@ -175,6 +176,8 @@ struct cpu {
     bool wp_hit;
     uint64_t wp_addr;
     unsigned wp_kind;
+    /* cost model: the Cortex-A57 TLBs (cpu/tlb_model.h), consulted on soft-TLB misses only */
+    struct tlb_model tlbm;
 };
 
 /* PC of a decoded instruction of the current page. */

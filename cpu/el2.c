@@ -19,7 +19,14 @@ void cpu_set_el2_state(struct cpu *c, const struct cpu_el2 *s)
         if (!c->s2_cache) c->s2_cache = mmu_s2_cache_new();
         c->s2.s2_cache = c->s2_cache;        /* NULL (out of memory): walks uncached */
     }
-    if (s2_changed) cpu_tlb_flush_stage2(c);
+    /* The soft TLBs hold combined results and have no VMID tag: they go. The cost model's TLB is
+     * VMID-tagged: a VTTBR/VTCR write does not invalidate it (a p2m change must be followed by
+     * TLBI VMALLS12E1, cpu_tlb_flush_stage2, as the hypervisor's break-before-make does). */
+    if (s2_changed) {
+        cpu_tlb_flush_all(c);
+        cpu_itlb_flush(c);
+        if (c->s2_cache) mmu_s2_cache_flush(c->s2_cache);
+    }
     c->attention = true;             /* IMO/FMO change which interrupt lines are looked at */
 }
 
@@ -32,6 +39,11 @@ void cpu_tlb_flush_stage2(struct cpu *c)
     cpu_tlb_flush_all(c);
     cpu_itlb_flush(c);
     if (c->s2_cache) mmu_s2_cache_flush(c->s2_cache);
+    /* The modelled TLB: every EL1&0 entry of the current VMID (stage 1 and 2). */
+    struct tlbm_ctx ctx;
+    cpu_tlbm_ctx(c, &ctx);
+    tlbm_invalidate(&c->tlbm, &(struct tlbm_match){ .regime = TLBM_EL10, .s2 = ctx.s2,
+                                                     .vmid = ctx.vmid, .asid_mask = 0xffff });
 }
 
 uint32_t cpu_s2_abort_esr(const struct cpu *c, const struct dinsn *d, const struct translation *t,

@@ -394,6 +394,7 @@ void cpu_reset(struct cpu *c, uint64_t entry)
     c->mmu_on = false;
     sysreg_reset(c);
     cpu_tlb_flush_all(c);
+    tlbm_reset(&c->tlbm);          /* a core coming out of reset has no TLB entries */
 }
 
 /* ---------------------------------------------------------------- state accessors */

@@ -380,16 +380,16 @@ SYS(exec_ic_ivau)
     return cpu_exit_next(c, d);
 }
 
-/* TLBI, EL1&0 regime. One function per operation group so that the MMU work can refine them
- * (by ASID from Xt<63:48>, by VA from Xt<43:0>, last-level only); for now every group
- * invalidates all soft-TLB entries. The inner-shareable (…IS) forms broadcast to every PE of
- * the machine (a = 1). */
+/* TLBI, EL1&0 regime. One function per operation group (by ASID from Xt<63:48>, by VA from
+ * Xt<43:0>; last-level-only forms act as the full ones): the untagged soft TLB over-invalidates
+ * (translate.h), the cost model's TLB removes exactly the matching entries of the current VMID.
+ * The inner-shareable (…IS) forms broadcast to every PE of the machine (a = 1). */
 static void tlbi_targets(struct cpu *c, const struct dinsn *d, void (*op)(struct cpu *, uint64_t))
 {
     if (d->a) for (unsigned i = 0; i < c->sh->ncpus; i++) op(c->sh->cpus[i], c->x[d->rd]);
     else op(c, c->x[d->rd]);
 }
-static void tlbi_vmalle1(struct cpu *c, uint64_t xt) { (void)xt; cpu_tlb_flush_all(c); }
+static void tlbi_vmalle1(struct cpu *c, uint64_t xt) { (void)xt; cpu_tlb_flush_vmall(c); }
 /* Xt of a TLBI by VA (D8.13 / C5.5 "TLBI VAE1"): ASID [63:48], VA[55:12] in [43:0]; the VA's
  * upper bits are a sign extension of bit 55 (the TTBR1 half). */
 static uint64_t tlbi_va(uint64_t xt) { return (uint64_t)sext64((xt & ((1ull << 44) - 1)) << 12, 56); }

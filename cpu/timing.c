@@ -13,7 +13,22 @@
  * Costs are whole cycles (struct dinsn.cost is an integer), so the table's quarter cycles are
  * rounded to nearest, half up: ALU 0.75 → 1, ALU shifted/bitfield 1.5 → 2, load 2.5 → 3.
  * This overstates plain ALU code by ~30%; a quarter-cycle fixed point is the upgrade path.
- * The `max` profile shares the A57 numbers. */
+ * The `max` profile shares the A57 numbers.
+ *
+ * Address translation is charged by cpu/translate.c against a model of the Cortex-A57 TLBs
+ * (cpu/tlb_model.h: 48-entry I-uTLB, 32-entry D-uTLB, 1024-entry 4-way L2 TLB tagged by
+ * regime, VMID, ASID/global and page size; timing.md §2 rows "L1 I-TLB", "L1 D-TLB", "L2 / main
+ * TLB"), consulted whenever the emulator's own soft TLB misses: uTLB hit 0 cycles (§5 tlb_hit),
+ * L2-TLB hit 10 (§5 "tlb_miss fixed overhead": main/L2 TLB lookup [A]; A15 analogue 12), and
+ * only a modelled miss pays the walk, 10 + 20 per descriptor fetch (§5 rows "tlb_miss fixed
+ * overhead" and "per-descriptor walk fetch, L2-hit assumption": 90 for a 4-level stage-1 walk,
+ * 490 for a 24-fetch nested one). The modelled TLB is invalidated by TLBI only (not by TTBR,
+ * VTTBR, TCR or SCTLR writes), so guest time no longer depends on the soft TLB's direct-mapped
+ * index collisions or its flushes. Known limit: soft-TLB hits are taken as uTLB hits and do not
+ * refresh the model's LRU state, so a page that stays hot in the soft TLB ages in the model.
+ * EL2 software is not executed: the native hypervisor charges its work as a lump per round
+ * trip (-hv xen,trap_cycles, default 750 = §5 "hypervisor work charged as a lump", Xen-style,
+ * Cortex-A57; machine/cmdline.c). */
 #include "cpu/sys_internal.h"
 
 /* Core clock of the cortex-a57 model: 1 GHz (virtual time; never the host clock). */

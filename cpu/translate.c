@@ -11,10 +11,11 @@
  * "Two-stage translation"); the soft TLB caches the combined result. */
 #include "cpu/translate.h"
 
-/* Walk cost (timing.md §5, Cortex-A57 column): a fixed TLB-miss overhead plus one L2-hit
- * latency per descriptor fetch, so a nested 4+4-level walk costs 10 + 24 * 20 cycles. */
-#define WALK_COST_FIXED    10
-#define WALK_COST_PER_DESC 20
+/* Translation cost: the walk is always performed (it fills the emulator's soft TLB), but the
+ * cycles charged are those of the modelled Cortex-A57 TLBs (cpu/tlb_model.h): 0 on a uTLB hit,
+ * TLBM_COST_L2_HIT on an L2-TLB hit, and on a modelled miss the walk's cost (timing.md §5,
+ * Cortex-A57 column: a fixed TLB-miss overhead plus one L2-hit latency per descriptor fetch, so
+ * a nested 4+4-level walk costs 10 + 24 * 20 cycles). */
 
 static bool bus_read_desc(void *opaque, pa_t pa, uint64_t *desc)
 {
@@ -90,7 +91,18 @@ bool cpu_translate(struct cpu *c, uint64_t va, enum access_kind ak, bool unpriv,
     const struct mmu_desc_reader rd = { bus_read_desc, c };
     struct mmu_result res;
     bool ok = mmu_translate(s1_on ? &r : NULL, s2, mk_va(va), &acc, &rd, &res);
-    c->cycles_extra += WALK_COST_FIXED + WALK_COST_PER_DESC * res.desc_reads;
+    /* Cost model. A fault is never cached; a modelled hit followed by a fault is a permission
+     * fault found in the TLB entry (or a guest that changed a valid entry without TLBI). */
+    struct tlbm_ctx ctx;
+    cpu_tlbm_ctx(c, &ctx);
+    enum tlbm_side side = ak == ACCESS_EXEC ? TLBM_INSN : TLBM_DATA;
+    enum tlbm_hit hit = tlbm_lookup(&c->tlbm, &ctx, va, side);
+    if (hit == TLBM_MISS) {
+        c->cycles_extra += TLBM_COST_WALK_FIXED + TLBM_COST_WALK_PER_DESC * res.desc_reads;
+        if (ok) tlbm_insert(&c->tlbm, &ctx, va, res.block_shift, !res.ng, side);
+    } else if (hit == TLBM_L2_HIT) {
+        c->cycles_extra += TLBM_COST_L2_HIT;
+    }
     if (!ok) {
         t->fault = res.fault;
         t->level = res.fault.level;
@@ -154,31 +166,71 @@ bool mmu_cpu_translate_fetch(struct cpu *c, uint64_t va, uint64_t *pa, uint32_t 
 
 /* ---------------------------------------------------------------- TLB maintenance */
 
+void cpu_tlbm_ctx(const struct cpu *c, struct tlbm_ctx *ctx)
+{
+    uint64_t tcr = c->sr[SR_TCR_EL1];
+    uint64_t ttbr = (tcr >> 22) & 1 ? c->sr[SR_TTBR1_EL1] : c->sr[SR_TTBR0_EL1];   /* TCR.A1 */
+    uint16_t asid = (uint16_t)(ttbr >> 48);
+    *ctx = (struct tlbm_ctx){
+        .regime = TLBM_EL10, .s2 = c->s2_on, .vmid = c->s2_on ? c->s2.vmid : 0,
+        .asid = (tcr >> 36) & 1 ? asid : asid & 0xff,                              /* TCR.AS */
+    };
+}
+
+/* The EL1&0 entries of the current VMID (TLBI ...E1 from EL1 applies to the current VMID). */
+static struct tlbm_match el10_match(const struct cpu *c)
+{
+    struct tlbm_ctx ctx;
+    cpu_tlbm_ctx(c, &ctx);
+    return (struct tlbm_match){ .regime = TLBM_EL10, .s2 = ctx.s2, .vmid = ctx.vmid,
+                                .asid_mask = (c->sr[SR_TCR_EL1] >> 36) & 1 ? 0xffff : 0xff };
+}
+
+static void soft_flush_all(struct cpu *c)
+{
+    soft_tlb_flush(&c->tlb_el[0]);
+    soft_tlb_flush(&c->tlb_el[1]);
+    cpu_itlb_flush(c);
+}
+
 void cpu_tlb_flush_va(struct cpu *c, uint64_t va, uint16_t asid, bool all_asids)
 {
-    /* No ASID tag: the entry for va is dropped whatever its ASID (or global-ness). TLBI's VA
-     * operand is VA[55:12] sign-extended by the caller; with TBI the tag bits never reach the
-     * TLB index anyway. */
-    (void)asid; (void)all_asids;
+    /* Soft TLB: no ASID tag, so the entry for va is dropped whatever its ASID (or global-ness).
+     * TLBI's VA operand is VA[55:12] sign-extended by the caller; with TBI the tag bits never
+     * reach the TLB index anyway. The cost model's TLB drops exactly the matching entries. */
     soft_tlb_flush_page(&c->tlb_el[0], va);
     soft_tlb_flush_page(&c->tlb_el[1], va);
     cpu_itlb_flush(c);
+    struct tlbm_match w = el10_match(c);
+    w.by_va = true;
+    w.va = va;
+    w.by_asid = !all_asids;            /* VAE1/VALE1: that ASID's entries and global ones */
+    w.asid = asid;
+    tlbm_invalidate(&c->tlbm, &w);
 }
 
 void cpu_tlb_flush_asid(struct cpu *c, uint16_t asid)
 {
-    (void)asid;   /* over-approximation: every ASID's entries go */
-    for (unsigned e = 0; e < 2; e++) {
-        soft_tlb_flush(&c->tlb_el[e]);
-        c->tlb_el[e].max_shift = 0;
-    }
-    cpu_itlb_flush(c);
+    soft_flush_all(c);                 /* over-approximation: every ASID's entries go */
+    struct tlbm_match w = el10_match(c);
+    w.by_asid = w.keep_global = true;  /* ASIDE1: non-global entries of asid only */
+    w.asid = asid;
+    tlbm_invalidate(&c->tlbm, &w);
+}
+
+void cpu_tlb_flush_vmall(struct cpu *c)
+{
+    soft_flush_all(c);
+    struct tlbm_match w = el10_match(c);
+    tlbm_invalidate(&c->tlbm, &w);
 }
 
 void cpu_translation_changed(struct cpu *c)
 {
+    /* The soft TLB is untagged: it must go. The modelled TLB is ASID-tagged and, as the
+     * architecture says, needs no invalidation for a TTBR/TCR/MAIR/SCTLR write. */
     c->mmu_on = c->sr[SR_SCTLR_EL1] & 1;
-    cpu_tlb_flush_asid(c, 0);
+    soft_flush_all(c);
 }
 
 uint32_t a64_dabt_iss_syndrome(uint32_t insn)

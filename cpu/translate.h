@@ -45,7 +45,13 @@ bool cpu_translate_debug(struct cpu *c, uint64_t va, struct translation *t);
  * Every flush also drops the instruction-fetch itlb (exec.c), which caches VA → decoded page. */
 void cpu_tlb_flush_va(struct cpu *c, uint64_t va, uint16_t asid, bool all_asids);   /* TLBI VAE1, VALE1, VAAE1, VAALE1 */
 void cpu_tlb_flush_asid(struct cpu *c, uint16_t asid);                              /* TLBI ASIDE1 */
+void cpu_tlb_flush_vmall(struct cpu *c);                                            /* TLBI VMALLE1 */
 void cpu_translation_changed(struct cpu *c);                                        /* MSR TTBRn/TCR/MAIR/SCTLR_EL1 */
+/* The cost model's TLB (cpu/tlb_model.h) follows the architecture: the TLBI functions above
+ * invalidate its matching entries (current VMID, by ASID/VA as the operation says); TTBR/TCR/
+ * SCTLR/VTTBR writes (cpu_translation_changed, cpu_tlb_flush_all, cpu_set_el2_state) never
+ * touch it. cpu_tlbm_ctx: the tags a lookup made now would use. */
+void cpu_tlbm_ctx(const struct cpu *c, struct tlbm_ctx *ctx);
 void cpu_itlb_flush(struct cpu *c);                                                 /* exec.c */
 
 /* ISV/SAS/SSE/SRT/SF/AR bits of a data-abort ISS for the instruction `insn` (0 if the

@@ -258,7 +258,7 @@ struct fl_options {
     struct { uint64_t base; unsigned type; } hv_overrides[8];
     unsigned hv_niomem;                  /* -hv xen,iomem=BASE+SIZE / iomem_deny=BASE+SIZE */
     struct { uint64_t base, size; bool deny; } hv_iomem[16];
-    uint64_t hv_trap_cycles;             /* -hv xen,trap_cycles=N */
+    uint64_t hv_trap_cycles;             /* -hv xen,trap_cycles=N (default fl_default_trap_cycles) */
     unsigned hv_nforeign;                /* -hv xen,foreign=IPA:PA[:N] (repeatable, HV_MAX_FOREIGN) */
     struct { uint64_t ipa, pa, pages; } hv_foreign[4];
     const char *hv_arg;                  /* the -hv argument as given (summary, trace header) */
@@ -275,6 +275,8 @@ struct fl_options {
 /* 0 ok; -1 with err = "what: why" (print as "faultline: <err>", exit 1). */
 int fl_parse_args(int argc, char **argv, struct fl_options *o, char *err, size_t errlen);
 int fl_parse_size(const char *s, uint64_t *out);     /* QEMU -m syntax; no suffix = MiB */
+/* -hv xen,trap_cycles default for a -cpu profile (enum cpu_profile): cycles per EL2 round trip. */
+uint64_t fl_default_trap_cycles(int cpu_profile);
 void fl_print_help(void *f /* FILE* */);
 #define FAULTLINE_VERSION "0.1.0"
 

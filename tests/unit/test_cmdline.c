@@ -130,6 +130,15 @@ static void test_hv(void **st)
     assert_int_equal(o.hv, FL_HV_XEN);
     assert_int_equal(o.hv_dom0_mem, 0);
     assert_false(o.hv_xen_node);
+    assert_int_equal(o.hv_trap_cycles, 750);           /* timing.md: Xen-style lump on a Cortex-A57 */
+    assert_int_equal(PARSE("-kernel", "k", "-hv", "xen", "-cpu", "max"), 0);
+    assert_int_equal(o.hv_trap_cycles, 750);           /* max shares the A57 numbers, -cpu after -hv */
+    assert_int_equal(PARSE("-kernel", "k", "-hv", "xen,trap_cycles=0"), 0);
+    assert_int_equal(o.hv_trap_cycles, 0);             /* 0 stays possible */
+    assert_int_equal(PARSE("-kernel", "k", "-hv", "xen,trap_cycles=28"), 0);
+    assert_int_equal(o.hv_trap_cycles, 28);
+    assert_int_equal(PARSE("-hv", "help"), 0);
+    assert_non_null(strstr(o.list_text, "default per -cpu"));
     assert_int_equal(PARSE("-kernel", "k", "-hv", "xen,dom0_mem=256M,hypervisor-node=on"), 0);
     assert_int_equal(o.hv_dom0_mem, 256ull << 20);
     assert_true(o.hv_xen_node);
