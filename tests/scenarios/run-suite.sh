@@ -3,7 +3,8 @@
 # Each scenario is a bare-metal guest (tests/guest/NAME) run under -hv xen with each MMIO policy
 # and -trace; the facts are read back from the trace stream with the library reader
 # (build/.../tests/scenarios/trace-facts, not by grepping text) and asserted. Prints a table
-# (scenario, policy, stage-2 faults, fault maps, pages, injected aborts, cycles) and PASS/FAIL lines.
+# (scenario, policy, stage-2 faults, fault maps, pages, injected aborts, SMMU context faults,
+# cycles) and PASS/FAIL lines.
 #
 # lazy-mmio (seeds 000/001): the guest touches N = 5 pages of three devices (PL011 1, PL031 1,
 # the 64 KiB SRAM of -M virt,sram=on 3), reads an IPA hole and fetches from a device page.
@@ -30,19 +31,26 @@
 #   rwx      : 0 alignment faults, 0 stage-2 faults (the `ret` in SRAM runs), and the map is
 #              flagged TRACE_F_NOT_XEN with a NOTE (outside Xen's behaviour); no other type is.
 #
-# dma-before-touch (seed 001 option c): tests/guest/dma_touch on -M virt,sram=on with
-# -device virtio-rng-device (SMMU stream ID 0) under mmio=lazy and mmio=eager. The device
-# writes 64 bytes into SRAM + 0x3000, a page the CPU has not touched. Trace facts asserted:
-#   lazy : exactly one SMMU context fault: SID 0, IOVA 0x09063000, context bank 0, FSR.TF,
-#          FSYNR0.WNR and PLVL = 3; its DMA record's result is the fault; the CPU's read then
-#          maps the page (one fault map at that IPA) and finds zeros (the guest checks); the
-#          same transfer after the touch translates to PA 0x09063000 (works only after touch);
+# dma-before-touch (seed 001 option c): tests/guest/dma_touch on -M virt,sram=on under mmio=lazy
+# and mmio=eager, with two DMA masters (one run each, the guest's bootargs master=virtio|pl330):
+#   virtio: -device virtio-rng-device (SMMU stream ID 0) writes 64 bytes into SRAM + 0x3000;
+#   pl330:  -device pl330 (SID 0x20) copies a 256-byte pattern from RAM into SRAM + 0x5000
+#           (two 128-byte DMAST bursts);
+# each into a page the CPU has not touched. Trace facts asserted for each master M:
+#   lazy : exactly one SMMU context fault: SID, IOVA = the SRAM address, context bank 0 (dom0's),
+#          FSR.TF, FSYNR0.WNR and PLVL = 3; its DMA record (master M) says smmu-fault; the
+#          CPU's read then maps the page (one fault map at that IPA) and finds the old contents
+#          (the guest checks); the same transfer after the touch translates to the SRAM PA
+#          (works only after touch);
 #   eager: no SMMU fault, both transfers translated to the SRAM PA.
+#   pl330 only: the guest read FTR0 = data_write_err (printed), the engine stopped at the fault
+#          (phase 1: one DMALD and the faulted DMAST, nothing after; eager: 8 bursts, all ok).
 # Then the replay (faultline-trace replay-dma, machine/dma_replay.c): the lazy trace under
-# --policy=eager → 0 faults, 1 changed, the transfer translated to 0x09063000 (asserted from
+# --policy=eager → 0 faults, 1 changed, the transfer translated to the SRAM PA (asserted from
 # the replay's own trace with trace-facts); the eager trace under --policy=lazy → the fault
-# again (twice: an eager trace records no CPU touch, so the second transfer faults too);
-# --policy=recorded reproduces the lazy run (0 changed); two replays are byte-identical.
+# again, for every transfer into the page (virtio 2, pl330 4 bursts: an eager trace records no
+# CPU touch, and the replay does not stop the engine at the first fault); --policy=recorded
+# reproduces the lazy run (0 changed); two replays are byte-identical.
 set -u
 cd "$(dirname "$0")/../.." || exit 2
 FL=${FAULTLINE:-./faultline}
@@ -58,11 +66,11 @@ done
 
 # Columns: stage-2 faults, fault maps, pages mapped by faults, injected data / prefetch aborts,
 # alignment faults taken at EL1, execution from the device region (mmio-sram: ok / abort),
-# total cycles.
-FMT='%-10s %-14s %7s %7s %6s %6s %6s %6s %6s %10s\n'
-printf "$FMT" scenario policy faults maps pages dabt pabt align exec cycles
+# SMMU context faults, total cycles.
+FMT='%-16s %-14s %7s %7s %6s %6s %6s %6s %6s %6s %10s\n'
+printf "$FMT" scenario policy faults maps pages dabt pabt align exec smmu_f cycles
 SRAM=0x09060000
-DMABUF=0x09063000
+dbt_buf=
 # run SCENARIO NAME POLICY-OPTIONS [faultline options...]: runs the scenario's guest, leaves the
 # facts in $tmp/NAME.facts (mmio-sram: with the p2m facts at the SRAM's IPA); prints a table row.
 run() {
@@ -70,13 +78,16 @@ run() {
     case $scen in
     lazy-mmio) set -- -M virt,sram=on -kernel "$G/lazy_mmio.elf" "$@"; ipa= ;;
     mmio-sram) set -- -M virt,sram=on -kernel "$G/mmio_sram.elf" "$@"; ipa=$SRAM ;;
-    dma-before-touch) set -- -M virt,sram=on -kernel "$G/dma_touch.elf" -device virtio-rng-device "$@"; ipa=$DMABUF ;;
+    dma-before-touch) set -- -M virt,sram=on -kernel "$G/dma_touch.elf" "$@"; ipa=$dbt_buf ;;
     esac
     timeout 60 "$FL" -M virt -nographic "$@" \
         -hv "xen,$hvopt,trap_cycles=$TRAP" -trace "file=$tmp/$name.trace" </dev/null >"$tmp/$name.out" 2>&1
     echo "rc=$?" >"$tmp/$name.facts"
     "$FACTS" "$tmp/$name.trace" $ipa >>"$tmp/$name.facts" 2>&1
     grep -q '^RESULT ok' "$tmp/$name.out" && echo "guest=ok" >>"$tmp/$name.facts"
+    if [ "$scen" = dma-before-touch ]; then    # the PL330's FTR0 as the guest read it after the abort
+        f=$(sed -n 's/^INFO pl330 aborted: FTR0=\(0x[0-9a-f]*\).*/\1/p' "$tmp/$name.out"); echo "guest_ftr0=${f:-none}" >>"$tmp/$name.facts"
+    fi
     exec=-
     if [ "$scen" = mmio-sram ]; then
         exec=$(sed -n 's/^INFO .*exec=\([a-z]*\).*/\1/p' "$tmp/$name.out"); exec=${exec:-?}
@@ -84,7 +95,7 @@ run() {
     ( . "$tmp/$name.facts"
       al=$exc_el1_align; [ "$scen" = mmio-sram ] || al=-
       printf "$FMT" "$scen" "$name" "$s2_faults" "$maps_fault" "$pages_fault" \
-          "$s2_inject_dabt" "$s2_inject_pabt" "$al" "$exec" "$cycles" )
+          "$s2_inject_dabt" "$s2_inject_pabt" "$al" "$exec" "$smmu_cb_faults" "$cycles" )
 }
 # expect [SCENARIO] NAME 'shell condition over the facts' DESCRIPTION
 expect() {
@@ -140,53 +151,72 @@ for n in eager-dev eager-nc eager-c eager-rwx lazy-dev lazy-c; do
     esac
 done
 
-# ---- dma-before-touch (seed 001 option c) and the DMA-trace replay ----
+# ---- dma-before-touch (seed 001 option c) and the DMA-trace replay, per DMA master ----
 D=dma-before-touch
-run $D dbt-lazy mmio=lazy -append expect=fault
-run $D dbt-eager mmio=eager -append expect=ok
-for n in dbt-lazy dbt-eager; do
-    expect $D $n '$rc = 0 -a "$guest" = ok -a $run_end = 1 -a $status = 0' "guest passed (its own checks), trace read to RUN-END"
-done
-expect $D dbt-lazy '$smmu_cb_faults = 1 -a $smmu_fault_sid = 0x0 -a $smmu_fault_iova = 0x9063000 -a $smmu_fault_cb = 0' \
-    "one SMMU context fault: SID 0, IOVA 0x09063000 (the untouched SRAM page), context bank 0"
-expect $D dbt-lazy '$(( smmu_fault_fsr & 2 )) = 2 -a $(( smmu_fault_fsynr0 & 0x10 )) = 16 -a $(( smmu_fault_fsynr0 & 3 )) = 3 -a $smmu_fault_write = 1' \
-    "FSR.TF (translation fault), FSYNR0.WNR (a write) and FSYNR0.PLVL = 3"
-expect $D dbt-lazy '$dma_fault = 1 -a $ipa_dma_fault = 1 -a $ipa_smmu_faults = 1' "the DMA record of that transfer says smmu-fault (no data written: the guest read zeros)"
-expect $D dbt-lazy '$ipa_maps = 1 -a $ipa_reason = fault -a $ipa_size = 4096' "the CPU's read maps the page lazily afterwards (one fault map)"
-expect $D dbt-lazy '$ipa_dma_ok = 1 -a $ipa_smmu_ok = 1' "after the CPU's touch the same transfer translates to PA 0x09063000 (works only after touch)"
-expect $D dbt-eager '$smmu_cb_faults = 0 -a $dma_fault = 0 -a $ipa_dma_ok = 2 -a $ipa_smmu_ok = 2' "eager: no SMMU fault, both transfers translated to the SRAM PA"
-expect $D dbt-eager '$ipa_maps = 1 -a $ipa_reason = boot' "eager: the SRAM mapped at boot"
+# dbt M DEVICE BUF SID DEV K: the scenario with master M (the guest's bootargs master=M) given as
+# -device DEVICE, writing into the SRAM page at BUF (hex as the trace prints it), stream ID SID,
+# its DMA records named DEV; K = SMMU translations in BUF's page per transfer (virtio: one 64-byte
+# buffer; pl330: two 128-byte DMAST bursts). Runs M-lazy and M-eager, then the replays.
+dbt() {
+    m=$1; dev=$2; buf=$3; sid=$4; ddev=$5; k=$6
+    dbt_buf=$buf
+    run $D $m-lazy mmio=lazy -device "$dev" -append "master=$m expect=fault"
+    run $D $m-eager mmio=eager -device "$dev" -append "master=$m expect=ok"
+    for n in $m-lazy $m-eager; do
+        expect $D $n '$rc = 0 -a "$guest" = ok -a $run_end = 1 -a $status = 0' "guest passed (its own checks), trace read to RUN-END"
+    done
+    expect $D $m-lazy "\$smmu_cb_faults = 1 -a \$smmu_fault_sid = $sid -a \$smmu_fault_iova = $buf -a \$smmu_fault_cb = 0" \
+        "one SMMU context fault: SID $sid, IOVA $buf (the untouched SRAM page), context bank 0 (dom0's)"
+    expect $D $m-lazy '$(( smmu_fault_fsr & 2 )) = 2 -a $(( smmu_fault_fsynr0 & 0x10 )) = 16 -a $(( smmu_fault_fsynr0 & 3 )) = 3 -a $smmu_fault_write = 1' \
+        "FSR.TF (translation fault), FSYNR0.WNR (a write) and FSYNR0.PLVL = 3"
+    expect $D $m-lazy "\$dma_fault = 1 -a \$dma_fault_dev = $ddev -a \$ipa_dma_fault = 1 -a \$ipa_smmu_faults = 1" \
+        "the $ddev DMA record of that transfer says smmu-fault (no data written: the guest read the old contents)"
+    expect $D $m-lazy '$ipa_maps = 1 -a $ipa_reason = fault -a $ipa_size = 4096' "the CPU's read maps the page lazily afterwards (one fault map)"
+    expect $D $m-lazy "\$ipa_dma_ok = 1 -a \$ipa_smmu_ok = $k" "after the CPU's touch the same transfer translates to PA $buf (works only after touch)"
+    expect $D $m-eager "\$smmu_cb_faults = 0 -a \$dma_fault = 0 -a \$ipa_dma_ok = 2 -a \$ipa_smmu_ok = $((2 * k))" "eager: no SMMU fault, both transfers translated to the SRAM PA"
+    expect $D $m-eager '$ipa_maps = 1 -a $ipa_reason = boot' "eager: the SRAM mapped at boot"
 
+    replay $m-lazy-as-eager $m-lazy eager
+    replay $m-lazy-as-eager2 $m-lazy eager
+    replay $m-eager-as-lazy $m-eager lazy
+    replay $m-lazy-as-recorded $m-lazy recorded
+    expect $D $m-lazy-as-eager '$rc = 0 -a $status = 0 -a $run_end = 1' "replay-dma lazy trace under eager: exit 0, its trace read to RUN-END"
+    expect $D $m-lazy-as-eager '$rec_faults = 1 -a $rep_faults = 0 -a $changed = 1' "lazy trace under eager: 1 recorded fault, 0 replayed, 1 changed"
+    expect $D $m-lazy-as-eager "\$smmu_cb_faults = 0 -a \$dma_fault = 0 -a \$ipa_dma_ok = 2 -a \$ipa_smmu_ok = $((k + 1))" \
+        "replayed trace: no SMMU fault, the faulted transfer translated to PA $buf"
+    if grep -q "$ddev sid=$sid write iova=$buf len=0x[0-9a-f]*: recorded smmu-fault, replayed ok pa=$buf  CHANGED\$" "$tmp/$m-lazy-as-eager.out"; then
+        echo "PASS: scenarios/$D/$m-lazy-as-eager: the report flags the transfer (recorded smmu-fault, replayed ok pa=$buf, CHANGED)"
+    else
+        echo "FAIL: scenarios/$D/$m-lazy-as-eager: report line for the SRAM transfer missing ($(grep "$buf" "$tmp/$m-lazy-as-eager.out"))"
+    fi
+    if cmp -s "$tmp/$m-lazy-as-eager.trace" "$tmp/$m-lazy-as-eager2.trace" && cmp -s "$tmp/$m-lazy-as-eager.out" "$tmp/$m-lazy-as-eager2.out"; then
+        echo "PASS: scenarios/$D/$m-replay-determinism: two replays give byte-identical traces and reports"
+    else
+        echo "FAIL: scenarios/$D/$m-replay-determinism: two replays differ"
+    fi
+    expect $D $m-eager-as-lazy "\$rc = 0 -a \$rec_faults = 0 -a \$rep_faults = $((2 * k)) -a \$changed = $((2 * k))" \
+        "eager trace under lazy: the fault appears ($((2 * k)) transfers into the page: an eager trace records no CPU touch)"
+    expect $D $m-eager-as-lazy "\$smmu_cb_faults = $((2 * k)) -a \$smmu_fault_sid = $sid -a \$smmu_fault_iova = $buf -a \$smmu_fault_cb = 0 -a \$(( smmu_fault_fsr & 2 )) = 2" \
+        "replayed trace: SMMU context faults with SID $sid, IOVA $buf, bank 0, FSR.TF"
+    expect $D $m-lazy-as-recorded '$rc = 0 -a $rec_faults = 1 -a $rep_faults = 1 -a $changed = 0 -a $ipa_dma_fault = 1 -a $ipa_dma_ok = 1' \
+        "lazy trace under its own policy: the same fault, then the same success after the re-applied touch (0 changed)"
+}
 # replay NAME TRACE POLICY: faultline-trace replay-dma ... -o $tmp/NAME.trace; facts of that trace
 replay() {
     "$FLT" replay-dma --policy="$3" -o "$tmp/$1.trace" "$tmp/$2.trace" >"$tmp/$1.out" 2>&1
     echo "rc=$?" >"$tmp/$1.facts"
-    "$FACTS" "$tmp/$1.trace" $DMABUF >>"$tmp/$1.facts" 2>&1
+    "$FACTS" "$tmp/$1.trace" $dbt_buf >>"$tmp/$1.facts" 2>&1
     sed -n 's/^transfers \([0-9]*\), recorded faults \([0-9]*\), replayed faults \([0-9]*\), changed \([0-9]*\)$/transfers=\1\nrec_faults=\2\nrep_faults=\3\nchanged=\4/p' \
         "$tmp/$1.out" >>"$tmp/$1.facts"
 }
-replay lazy-as-eager dbt-lazy eager
-replay lazy-as-eager2 dbt-lazy eager
-replay eager-as-lazy dbt-eager lazy
-replay lazy-as-recorded dbt-lazy recorded
-expect $D lazy-as-eager '$rc = 0 -a $status = 0 -a $run_end = 1' "replay-dma lazy trace under eager: exit 0, its trace read to RUN-END"
-expect $D lazy-as-eager '$rec_faults = 1 -a $rep_faults = 0 -a $changed = 1' "lazy trace under eager: 1 recorded fault, 0 replayed, 1 changed"
-expect $D lazy-as-eager '$smmu_cb_faults = 0 -a $dma_fault = 0 -a $ipa_dma_ok = 2 -a $ipa_smmu_ok = 2' "replayed trace: no SMMU fault, the transfer translated to PA 0x09063000"
-if grep -q 'sid=0x0 write iova=0x9063000 len=0x40: recorded smmu-fault, replayed ok pa=0x9063000  CHANGED$' "$tmp/lazy-as-eager.out"; then
-    echo "PASS: scenarios/$D/lazy-as-eager: the report flags the transfer (recorded smmu-fault, replayed ok pa=0x9063000, CHANGED)"
-else
-    echo "FAIL: scenarios/$D/lazy-as-eager: report line for the SRAM transfer missing ($(grep 9063000 "$tmp/lazy-as-eager.out"))"
-fi
-if cmp -s "$tmp/lazy-as-eager.trace" "$tmp/lazy-as-eager2.trace" && cmp -s "$tmp/lazy-as-eager.out" "$tmp/lazy-as-eager2.out"; then
-    echo "PASS: scenarios/$D/replay-determinism: two replays give byte-identical traces and reports"
-else
-    echo "FAIL: scenarios/$D/replay-determinism: two replays differ"
-fi
-expect $D eager-as-lazy '$rc = 0 -a $rec_faults = 0 -a $rep_faults = 2 -a $changed = 2' "eager trace under lazy: the fault appears (both transfers: an eager trace records no CPU touch)"
-expect $D eager-as-lazy '$smmu_cb_faults = 2 -a $smmu_fault_sid = 0x0 -a $smmu_fault_iova = 0x9063000 -a $smmu_fault_cb = 0 -a $(( smmu_fault_fsr & 2 )) = 2' \
-    "replayed trace: SMMU context faults with SID 0, IOVA 0x09063000, bank 0, FSR.TF"
-expect $D lazy-as-recorded '$rc = 0 -a $rec_faults = 1 -a $rep_faults = 1 -a $changed = 0 -a $ipa_dma_fault = 1 -a $ipa_dma_ok = 1' \
-    "lazy trace under its own policy: the same fault, then the same success after the re-applied touch (0 changed)"
+# virtio-rng (SID 0) writes 64 random bytes into SRAM + 0x3000.
+dbt virtio virtio-rng-device 0x9063000 0x0 virtio-mmio.0 1
+# The PL330 (SID 0x20) copies a 256-byte pattern from RAM into SRAM + 0x5000: the engine aborts at
+# the first DMAST (one DMALD, the faulting store, nothing after), the guest sees it in its registers.
+dbt pl330 pl330 0x9065000 0x20 pl330 2
+expect $D pl330-lazy '$guest_ftr0 = 0x20000 -a $dma = 6 -a $dma_ok = 5 -a $dma_smmu_fault = 1' \
+    "the engine aborted: the guest read FTR0 = data_write_err; 1 DMALD + the faulted DMAST in phase 1, 2 + 2 bursts after the touch"
+expect $D pl330-eager '$guest_ftr0 = none -a $dma = 8 -a $dma_ok = 8' "eager: both copies complete (4 DMALD + 4 DMAST bursts, all ok)"
 
 # ---- protected-devices (seeds 003/004): tests/scenarios/protected.sh ----
 FAULTLINE=$FL B=$B sh tests/scenarios/protected.sh

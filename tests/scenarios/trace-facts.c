@@ -15,7 +15,8 @@
  *   smmu_fault_cb, smmu_fault_fsr, smmu_fault_fsynr0, smmu_fault_write (hex; "none" fields
  *   are -1 when there was none); dma, dma_ok, dma_fault (DMA records by result); with IPA:
  *   ipa_smmu_ok (translations of an IOVA in IPA's page to PA = that page), ipa_smmu_faults,
- *   ipa_dma_ok, ipa_dma_fault (DMA records whose IOVA range covers IPA);
+ *   ipa_dma_ok, ipa_dma_fault (DMA records whose IOVA range covers IPA); dma_fault_dev (the
+ *   master of the first DMA record with result smmu-fault, "none" when none);
  *   protected-devices (seeds 003/004, the block after the includes): dma_smmu_fault,
  *   dma_bus_error, dma_outside (DMA records by result), dma_outside_pa (first outside transfer's
  *   PA, hex) and dma_outside_dev (its master), maps_foreign (P2M MAPs of a foreign type, reason
@@ -80,6 +81,7 @@ int main(int argc, char **argv)
     uint64_t smmu = 0, smmu_ok = 0, smmu_cbf = 0, dma = 0, dma_ok = 0, dma_fault = 0;
     uint64_t ipa_smmu_ok = 0, ipa_smmu_f = 0, ipa_dma_ok = 0, ipa_dma_f = 0;
     struct trace_smmu_xlate first = { .result = 0xff };
+    char fault_dev[64] = "none";
     struct trace_rec rec;
     while ((rc = trace_next(r, &rec)) == 1) {
         prot_rec(r, &rec);                                   /* protected-devices facts */
@@ -131,7 +133,13 @@ int main(int argc, char **argv)
             bool here = argc == 3 && ipa >= d->iova && ipa - d->iova < d->len;
             dma++;
             if (d->result == TRACE_DMA_OK) { dma_ok++; if (here) ipa_dma_ok++; }
-            if (d->result == TRACE_DMA_SMMU_FAULT) { dma_fault++; if (here) ipa_dma_f++; }
+            if (d->result == TRACE_DMA_SMMU_FAULT) {
+                if (!dma_fault++) {
+                    const char *n = trace_string(r, d->dev);
+                    snprintf(fault_dev, sizeof fault_dev, "%s", n ? n : "?");
+                }
+                if (here) ipa_dma_f++;
+            }
             break;
         }
         case TRACE_K_NOTE:
@@ -158,9 +166,9 @@ int main(int argc, char **argv)
            (unsigned long long)cycles, (unsigned long long)insns, (unsigned long long)trace_reader_records(r), rc);
     printf("s2_perm=%llu\nnotes_not_xen=%llu\nexc_el1_align=%llu\nexc_el1_iabt=%llu\n", (unsigned long long)s2_perm,
            (unsigned long long)notes_not_xen, (unsigned long long)exc1_align, (unsigned long long)exc1_iabt);
-    printf("smmu_xlate=%llu\nsmmu_ok=%llu\nsmmu_cb_faults=%llu\ndma=%llu\ndma_ok=%llu\ndma_fault=%llu\n",
+    printf("smmu_xlate=%llu\nsmmu_ok=%llu\nsmmu_cb_faults=%llu\ndma=%llu\ndma_ok=%llu\ndma_fault=%llu\ndma_fault_dev=%s\n",
            (unsigned long long)smmu, (unsigned long long)smmu_ok, (unsigned long long)smmu_cbf,
-           (unsigned long long)dma, (unsigned long long)dma_ok, (unsigned long long)dma_fault);
+           (unsigned long long)dma, (unsigned long long)dma_ok, (unsigned long long)dma_fault, fault_dev);
     if (smmu_cbf)
         printf("smmu_fault_sid=0x%x\nsmmu_fault_iova=0x%llx\nsmmu_fault_cb=%u\nsmmu_fault_fsr=0x%x\nsmmu_fault_fsynr0=0x%x\n"
                "smmu_fault_write=%u\n", first.sid, (unsigned long long)first.iova, first.cb, first.fsr, first.fsynr0,

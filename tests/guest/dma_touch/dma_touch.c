@@ -1,24 +1,55 @@
 /* tests/guest/dma_touch — seed 001 option c, "DMA before touch" (tests/scenarios/, the
- * dma-before-touch scenario): dom0-like code at EL1 under -hv xen with -M virt,sram=on and
- * -device virtio-rng-device (virtio-mmio transport 0 at 0x0A000000, SMMU stream ID 0). The
- * DMA master is the virtio-rng device: the guest gives it one writable buffer that lies in a
- * page of the SRAM (0x09060000 + 0x3000) which the CPU has never touched, and notifies it.
+ * dma-before-touch scenario): dom0-like code at EL1 under -hv xen with -M virt,sram=on. A DMA
+ * master writes into a page of the SRAM (0x09060000) which the CPU has never touched:
  *   - mmio=lazy: that page is not in dom0's p2m, which the SMMU shares (xen-arm.md §1.1), so
- *     the device's write takes an SMMU context fault (no retry); the device reports
- *     DEVICE_NEEDS_RESET, the buffer is never used, and the CPU's own read of the page (a
- *     stage-2 fault: the hypervisor maps it now) finds the old contents (zero). Phase 2: the
- *     driver resets the device and sends the same buffer again — now that the CPU has touched
- *     the page it is mapped, and the transfer succeeds ("works only after touch").
+ *     the master's write takes an SMMU context fault (no retry); nothing is written, and the
+ *     CPU's own read of the page (a stage-2 fault: the hypervisor maps it now) finds the old
+ *     contents (zero). Phase 2: the master is made ready again and does the same transfer —
+ *     now that the CPU has touched the page it is mapped, and it succeeds ("works only after
+ *     touch").
  *   - mmio=eager: the page was mapped at boot; phase 1 succeeds at once.
- * What this run expects comes from /chosen/bootargs: "expect=fault" or "expect=ok".
- * (The PL330 of -device pl330 was not on main when this was written; the virtio-rng device is
- * the DMA master instead.) QEMU's virt has no SRAM at 0x09060000, so this runs on faultline only. */
+ * Two masters, chosen from /chosen/bootargs "master=virtio|pl330" (default virtio), each with
+ * its own page, both run through the same two phases (run_phases):
+ *   virtio: -device virtio-rng-device (virtio-mmio transport 0 at 0x0A000000, SMMU stream ID 0)
+ *           WRITES 64 random bytes into SRAM + 0x3000 through its virtqueue; the fault shows as
+ *           DEVICE_NEEDS_RESET and an unused buffer, the driver resets the device for phase 2.
+ *   pl330:  -device pl330 (docs/dma.md, SID 0x20) COPIES a 256-byte pattern from RAM into
+ *           SRAM + 0x5000 (DMALD from RAM, DMAST to the SRAM, 128-byte bursts); the fault shows
+ *           as channel 0 Faulting with FTR0 = data_write_err at the first DMAST, cleared by
+ *           DMAKILL before phase 2.
+ * What this run expects comes from /chosen/bootargs too: "expect=fault" or "expect=ok".
+ * QEMU's virt has no SRAM at 0x09060000 (nor a PL330), so this runs on faultline only. */
+#include <stdbool.h>
 #include "rt.h"
+#include "gic.h"
+#include "pl330.h"
 
-#define VIRTIO   0x0A000000ull
 #define SRAM     0x09060000ull
-#define BUF      (SRAM + 0x3000)        /* never touched by the CPU before the DMA */
-#define BUF_LEN  64u
+
+/* One DMA master of the scenario: the page it writes and how to drive it. */
+struct master {
+    const char *name;
+    uint64_t buf;                  /* in an SRAM page the CPU never touched before the DMA */
+    unsigned len;                  /* bytes written per transfer */
+    void (*init)(void);
+    bool (*transfer)(void);        /* one DMA into buf; true when the master reports it done */
+    void (*failed)(void);          /* after a faulting phase 1: check and print how it shows */
+    void (*rearm)(void);           /* ready for phase 2 (after a fault: recover) */
+    bool (*data_ok)(void);         /* what it wrote is in buf (the CPU reads it) */
+};
+
+static uint8_t sram8(uint64_t a) { return *(volatile uint8_t *)a; }
+static void sram_zero(uint64_t a, unsigned n) { for (unsigned i = 0; i < n; i++) *(volatile uint8_t *)(a + i) = 0; }
+static bool sram_is_zero(uint64_t a, unsigned n)
+{
+    for (unsigned i = 0; i < n; i++) if (sram8(a + i)) return false;
+    return true;
+}
+
+/* ---- virtio-rng: the device writes random bytes through one virtqueue ---- */
+#define VIRTIO   0x0A000000ull
+#define VBUF     (SRAM + 0x3000)
+#define VBUF_LEN 64u
 #define QSZ      8u
 enum { MAGIC = 0x000, VERSION = 0x004, DEVICE_ID = 0x008, DEV_FEATURES_SEL = 0x014, DRV_FEATURES = 0x020,
        DRV_FEATURES_SEL = 0x024, QUEUE_SEL = 0x030, QUEUE_NUM_MAX = 0x034, QUEUE_NUM = 0x038, QUEUE_READY = 0x044,
@@ -36,7 +67,6 @@ static struct vused used __attribute__((aligned(4)));
 
 static uint32_t R(unsigned off) { return *(volatile uint32_t *)(VIRTIO + off); }
 static void W(unsigned off, uint32_t v) { *(volatile uint32_t *)(VIRTIO + off) = v; }
-static uint32_t sram32(uint64_t a) { return *(volatile uint32_t *)a; }
 
 /* virtio 1.1 §3.1.1 driver initialisation, one queue; returns the status read back. */
 static uint32_t setup(void)
@@ -62,11 +92,19 @@ static uint32_t setup(void)
     return R(STATUS);
 }
 
-/* One writable buffer at BUF; the device works inside the QueueNotify write. Returns the used
- * index afterwards (1: the device filled it, 0: it did not). */
-static unsigned transfer(void)
+static void virtio_init(void)
 {
-    desc[0] = (struct vdesc){ .addr = BUF, .len = BUF_LEN, .flags = 2 /* VIRTQ_DESC_F_WRITE */ };
+    CHECK_EQ("virtio-magic", R(MAGIC), 0x74726976);
+    CHECK_EQ("virtio-version", R(VERSION), 2);
+    CHECK_EQ("virtio-rng", R(DEVICE_ID), 4);
+    CHECK("driver-ok", (setup() & (S_DRIVER_OK | S_FEATURES_OK)) == (S_DRIVER_OK | S_FEATURES_OK));
+}
+
+/* One writable buffer at VBUF; the device works inside the QueueNotify write. Done when the
+ * used index moved and the device does not need a reset. */
+static bool virtio_transfer(void)
+{
+    desc[0] = (struct vdesc){ .addr = VBUF, .len = VBUF_LEN, .flags = 2 /* VIRTQ_DESC_F_WRITE */ };
     avail.ring[0] = 0;
     __asm__ volatile("dmb sy" ::: "memory");
     avail.idx = 1;
@@ -74,7 +112,116 @@ static unsigned transfer(void)
     W(QUEUE_NOTIFY, 0);
     __asm__ volatile("dmb sy" ::: "memory");
     W(INT_ACK, R(INT_STATUS));
-    return *(volatile uint16_t *)&used.idx;
+    unsigned u = *(volatile uint16_t *)&used.idx;
+    uint32_t st = R(STATUS);
+    printf("INFO virtio used=%u status=0x%x\n", u, st);
+    if (u == 1) CHECK_EQ("virtio-used-len", used.ring[0].len, VBUF_LEN);
+    return u == 1 && !(st & S_NEEDS_RESET);
+}
+
+static void virtio_failed(void)
+{
+    CHECK_EQ("virtio-not-used", *(volatile uint16_t *)&used.idx, 0);
+    CHECK("virtio-needs-reset", (R(STATUS) & S_NEEDS_RESET) != 0);
+}
+
+static void virtio_rearm(void)
+{
+    CHECK("virtio-reset-driver-ok", (setup() & (S_NEEDS_RESET | S_DRIVER_OK)) == S_DRIVER_OK);
+}
+
+/* Random bytes: not all zero (the buffer was zero before). */
+static bool virtio_data_ok(void) { return !sram_is_zero(VBUF, 8); }
+
+/* ---- PL330: channel 0 copies a pattern from RAM into the SRAM page ---- */
+#define PBUF     (SRAM + 0x5000)
+#define PBUF_LEN 256u
+static uint8_t prog[128] __attribute__((aligned(64)));
+static uint8_t pattern[PBUF_LEN] __attribute__((aligned(64)));
+
+static void pl330_init(void)
+{
+    CHECK_EQ("pl330-periph-id0", pl330_rd(0xfe0), 0x30);
+    for (unsigned i = 0; i < PBUF_LEN; i++) pattern[i] = (uint8_t)(i * 13 + 0x5a);
+    pl330_wr(PL330_INTEN, 0);        /* events stay pending (INT_EVENT_RIS); no interrupt used */
+}
+
+/* DMAGO on channel 0 with the copy program; the engine runs it inside the DBGCMD write (far
+ * below its budget), then the channel is Stopped (done) or Faulting. */
+static bool pl330_transfer(void)
+{
+    pl330_asm_begin(prog);
+    pl330_asm_copy((uint32_t)(uint64_t)pattern, (uint32_t)PBUF, PBUF_LEN, 0);
+    __asm__ volatile("dsb sy" ::: "memory");
+    pl330_start(0, prog);
+    uint32_t csr = 0;
+    for (unsigned i = 0; i < 100000; i++) {
+        csr = pl330_rd(PL330_CSR(0)) & 0xf;
+        if (csr == 0x0 || csr == 0xf) break;
+    }
+    uint32_t ftr0 = pl330_rd(PL330_FTR(0)), ris = pl330_rd(PL330_INT_EVENT_RIS);
+    printf("INFO pl330 CSR0=0x%x FTR0=0x%x FSRC=0x%x INT_EVENT_RIS=0x%x\n", csr, ftr0, pl330_rd(PL330_FSRC), ris);
+    return csr == 0x0 && ftr0 == 0;
+}
+
+static void pl330_failed(void)
+{
+    uint32_t ftr0 = pl330_rd(PL330_FTR(0));
+    CHECK_EQ("pl330-channel-faulting", pl330_rd(PL330_CSR(0)) & 0xf, 0xf);
+    CHECK_EQ("pl330-FSRC-channel-0", pl330_rd(PL330_FSRC), 1);
+    CHECK_EQ("pl330-FTR0-data_write_err", ftr0, PL330_FT_DATA_WRITE_ERR);
+    printf("INFO pl330 aborted: FTR0=0x%x%s\n", ftr0, ftr0 & PL330_FT_DATA_WRITE_ERR ? " data_write_err" : "");
+}
+
+static void pl330_rearm(void)
+{
+    if ((pl330_rd(PL330_CSR(0)) & 0xf) == 0xf) pl330_kill(0);
+    CHECK_EQ("pl330-channel-stopped", pl330_rd(PL330_CSR(0)) & 0xf, 0);
+    CHECK_EQ("pl330-FTR0-clear", pl330_rd(PL330_FTR(0)), 0);
+}
+
+static bool pl330_data_ok(void)
+{
+    for (unsigned i = 0; i < PBUF_LEN; i++) if (sram8(PBUF + i) != pattern[i]) return false;
+    return true;
+}
+
+static const struct master masters[] = {
+    { "virtio", VBUF, VBUF_LEN, virtio_init, virtio_transfer, virtio_failed, virtio_rearm, virtio_data_ok },
+    { "pl330", PBUF, PBUF_LEN, pl330_init, pl330_transfer, pl330_failed, pl330_rearm, pl330_data_ok },
+};
+
+/* Phase 1: the DMA before any CPU access to the page, then the CPU's first touch (a read).
+ * Phase 2: the same transfer into the now-touched page. */
+static void run_phases(const struct master *m, bool expect_fault)
+{
+    m->init();
+    bool done1 = m->transfer();
+    bool zero1 = sram_is_zero(m->buf, m->len);        /* the CPU's first touch of the page */
+    printf("INFO %s phase1 done=%d page-%s\n", m->name, done1, zero1 ? "unchanged" : "written");
+    if (expect_fault) {
+        CHECK("phase1-not-done", !done1);
+        m->failed();
+        CHECK("phase1-old-contents", zero1);
+    } else {
+        CHECK("phase1-done", done1);
+        CHECK("phase1-data", m->data_ok());
+    }
+
+    m->rearm();
+    sram_zero(m->buf, m->len);
+    bool done2 = m->transfer();
+    printf("INFO %s phase2 done=%d\n", m->name, done2);
+    CHECK("phase2-done", done2);
+    CHECK("phase2-data", m->data_ok());
+}
+
+static bool has_arg(const char *ba, uint32_t len, const char *word)
+{
+    uint32_t n = (uint32_t)strlen(word);
+    for (uint32_t i = 0; ba && i + n <= len; i++)
+        if (!memcmp(ba + i, word, n) && (i == 0 || ba[i - 1] == ' ')) return true;
+    return false;
 }
 
 int main(void)
@@ -82,44 +229,11 @@ int main(void)
     uint32_t len = 0;
     int ch = rt_dtb ? dtb_path_offset((const void *)rt_dtb, "/chosen", 7) : -1;
     const char *ba = ch >= 0 ? dtb_getprop((const void *)rt_dtb, ch, "bootargs", &len) : NULL;
-    int expect_fault = -1;
-    for (uint32_t i = 0; ba && i + 9 <= len; i++) {
-        if (i + 12 <= len && !memcmp(ba + i, "expect=fault", 12)) expect_fault = 1;
-        if (!memcmp(ba + i, "expect=ok", 9)) expect_fault = 0;
-    }
+    int expect_fault = has_arg(ba, len, "expect=fault") ? 1 : has_arg(ba, len, "expect=ok") ? 0 : -1;
+    const struct master *m = has_arg(ba, len, "master=pl330") ? &masters[1] : &masters[0];
     CHECK("bootargs-expect", expect_fault >= 0);
-    CHECK_EQ("virtio-magic", R(MAGIC), 0x74726976);
-    CHECK_EQ("virtio-version", R(VERSION), 2);
-    CHECK_EQ("virtio-rng", R(DEVICE_ID), 4);
-    CHECK("driver-ok", (setup() & (S_DRIVER_OK | S_FEATURES_OK)) == (S_DRIVER_OK | S_FEATURES_OK));
-
-    /* Phase 1: the DMA before any CPU access to the page. */
-    unsigned u1 = transfer();
-    uint32_t st1 = R(STATUS);
-    uint32_t w0 = sram32(BUF), w1 = sram32(BUF + 4);   /* the CPU's first touch of the page */
-    printf("INFO phase1 used=%u status=0x%x buf=%08x%08x\n", u1, st1, w1, w0);
-    if (expect_fault) {
-        CHECK_EQ("phase1-not-used", u1, 0);
-        CHECK("phase1-needs-reset", (st1 & S_NEEDS_RESET) != 0);
-        CHECK_EQ("phase1-old-contents", w0 | w1, 0);
-    } else {
-        CHECK_EQ("phase1-used", u1, 1);
-        CHECK_EQ("phase1-used-len", used.ring[0].len, BUF_LEN);
-        CHECK("phase1-no-reset", (st1 & S_NEEDS_RESET) == 0);
-        CHECK("phase1-data", (w0 | w1) != 0);
-    }
-
-    /* Phase 2: the page has now been touched by the CPU; the same transfer again. */
-    CHECK("phase2-driver-ok", (setup() & (S_NEEDS_RESET | S_DRIVER_OK)) == S_DRIVER_OK);
-    *(volatile uint32_t *)BUF = 0;
-    *(volatile uint32_t *)(BUF + 4) = 0;
-    unsigned u2 = transfer();
-    uint32_t st2 = R(STATUS);
-    uint32_t x0 = sram32(BUF), x1 = sram32(BUF + 4);
-    printf("INFO phase2 used=%u status=0x%x buf=%08x%08x\n", u2, st2, x1, x0);
-    CHECK_EQ("phase2-used", u2, 1);
-    CHECK("phase2-no-reset", (st2 & S_NEEDS_RESET) == 0);
-    CHECK("phase2-data", (x0 | x1) != 0);
+    printf("INFO master=%s buf=0x%lx len=%u expect=%s\n", m->name, m->buf, m->len, expect_fault ? "fault" : "ok");
+    run_phases(m, expect_fault == 1);
     rt_result();
     return 0;
 }
