@@ -13,74 +13,29 @@
  *     dom0_mem, not the SMMU); an SMMU-less dma_port watched by hv_dma_unprotected completes a
  *     write outside dom0 (the bytes land: there is no protection) but is flagged (port.outside,
  *     hv_stats.dma_outside, one warning per master in the log and the trace). */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <unistd.h>
-#include <cmocka.h>
-#include <libfdt.h>
-#include "cpu/cpu.h"
-#include "gic/gic.h"
-#include "hv/hv.h"
-#include "smmu/smmu.h"
-#include "machine/machine.h"
+#include "hv_fixture.h"
 #include "machine/trace.h"
 
-#define RAM       0x40000000ull
-#define RAM_SIZE  (64ull << 20)
 #define DOM0_MEM  (32ull << 20)
-#define UART      0x09000000ull
-#define SMMU_BASE 0x09050000ull
-#define SPI_SMMU  74u
 #define SID_DMA   7u
-#define SMMU_PH   0x20u
 #define F_IPA     0x50000000ull          /* an IPA hole of dom0 */
 #define F_PA      (RAM + (40ull << 20))  /* machine RAM of no domain (stands for a domU's page) */
 
-static struct bus *bus;
-static struct gic *gic;
-static struct cpu_shared *sh;
-static struct cpu *cpus[1];
-static struct smmu *smmu;
-static struct hv *hv;
-static void *dom0_dt;
 static struct tracer *tr;
 static char trpath[64];
-static char last_log[256];
-static unsigned nlog;
-
-static void line(void *o, unsigned cpu, int l, bool level) { }
-static void smmu_line(void *opaque, bool level) { gic_set_spi(gic, (unsigned)(uintptr_t)opaque, level); }
-static void hv_logger(void *o, const char *msg) { snprintf(last_log, sizeof last_log, "%s", msg); nlog++; }
 
 static void *host_fdt(void)
 {
     static char buf[4096];
-    assert_int_equal(fdt_create_empty_tree(buf, sizeof buf), 0);
-    fdt_setprop_u32(buf, 0, "#address-cells", 2);
-    fdt_setprop_u32(buf, 0, "#size-cells", 2);
-    struct { const char *name; uint64_t base, size; } n[] = {
-        { "pl011@9000000", UART, 0x1000 }, { "dma@a300000", 0x0a300000, 0x1000 }, { "iommu@9050000", SMMU_BASE, 0x20000 },
-        { "intc@8000000", 0x08000000, 0x20000 },
-    };
-    for (unsigned i = 0; i < sizeof n / sizeof n[0]; i++) {
-        int o = fdt_add_subnode(buf, 0, n[i].name);
-        assert_true(o >= 0);
-        fdt64_t r[2] = { cpu_to_fdt64(n[i].base), cpu_to_fdt64(n[i].size) };
-        fdt_setprop(buf, o, "reg", r, sizeof r);
-        if (i == 1) {
-            fdt32_t io[2] = { cpu_to_fdt32(SMMU_PH), cpu_to_fdt32(SID_DMA) };
-            fdt_setprop(buf, o, "iommus", io, sizeof io);
-        } else if (i == 2) {
-            fdt_setprop_u32(buf, o, "#iommu-cells", 1);
-            fdt_setprop_u32(buf, o, "phandle", SMMU_PH);
-        } else if (i == 3) {
-            fdt_setprop(buf, o, "interrupt-controller", NULL, 0);
-        }
-    }
+    hvfx_fdt_begin(buf, sizeof buf);
+    hvfx_fdt_node(buf, "pl011@9000000", UART, 0x1000);
+    hvfx_fdt_iommus(buf, hvfx_fdt_node(buf, "dma@a300000", 0x0a300000, 0x1000), SID_DMA);
+    int o = hvfx_fdt_node(buf, "iommu@9050000", SMMU_BASE, 0x20000);
+    fdt_setprop_u32(buf, o, "#iommu-cells", 1);
+    fdt_setprop_u32(buf, o, "phandle", SMMU_PH);
+    o = hvfx_fdt_node(buf, "intc@8000000", 0x08000000, 0x20000);
+    fdt_setprop(buf, o, "interrupt-controller", NULL, 0);
     return buf;
 }
 
@@ -88,23 +43,8 @@ static void *host_fdt(void)
  * hv_new / hv_dom0_fdt error (or "" on success). */
 static const char *try_make(const struct hv_foreign *f, unsigned nf, bool with_tracer)
 {
-    static char err[200];
-    err[0] = 0;
-    bus = bus_new();
-    bus_map_ram(bus, "ram", mk_pa(RAM), RAM_SIZE, NULL);
-    struct gic_config gc = { .version = 2, .num_cpus = 1, .set_cpu_line = line };
-    gic = gic_new(&gc);
-    assert_int_equal(gic_map(gic, bus), 0);
-    assert_int_equal(gic_map_virt(gic, bus), 0);
-    struct smmu_config sc;
-    smmu_default_config(&sc);
-    smmu = smmu_new(bus, &sc);
-    assert_int_equal(smmu_map(smmu, bus, mk_pa(SMMU_BASE)), 0);
-    for (unsigned i = 0; i <= sc.num_cb; i++) smmu_set_irq(smmu, i, smmu_line, (void *)(uintptr_t)(32 + SPI_SMMU + i));
-    sh = cpu_shared_new(bus);
-    struct cpu_hooks h = { 0 };
-    struct cpu_config cfg = { .profile = CPU_PROFILE_CORTEX_A57 };
-    cpus[0] = cpu_new(sh, &cfg, &h);
+    hvfx_bus();
+    hvfx_devices(true);
     tr = NULL;
     if (with_tracer) {
         snprintf(trpath, sizeof trpath, "/tmp/fl-passthrough-XXXXXX");
@@ -113,23 +53,13 @@ static const char *try_make(const struct hv_foreign *f, unsigned nf, bool with_t
         tr = tracer_open_fd(fd, NULL, NULL, 0);
         assert_non_null(tr);
     }
-    struct hv_config hc = { .bus = bus, .gic = gic, .cpus = cpus, .ncpus = 1, .gic_version = 2,
-                            .ram_base = mk_pa(RAM), .ram_size = RAM_SIZE, .dom0_mem = DOM0_MEM,
-                            .hypervisor_node = true, .log = hv_logger, .tracer = tr, .nforeign = nf };
-    hc.smmu = (struct hv_smmu_config){ smmu, SMMU_BASE, 32 + SPI_SMMU, 32 + SPI_SMMU + 1 };
+    struct hv_config hc = { .dom0_mem = DOM0_MEM, .hypervisor_node = true, .log = hvfx_log, .tracer = tr,
+                            .nforeign = nf };
+    hvfx_config(&hc);
     for (unsigned i = 0; i < nf && i < HV_MAX_FOREIGN; i++) hc.foreign[i] = f[i];
-    if (nf > HV_MAX_FOREIGN) hc.nforeign = nf;
-    hv = hv_new(&hc, err, sizeof err);
-    if (!hv) return err;
-    size_t sz;
-    if (hv_dom0_fdt(hv, host_fdt(), &dom0_dt, &sz, err, sizeof err) < 0) return err;
-    gic_reset(gic);
-    smmu_reset(smmu);
-    cpu_reset(cpus[0], RAM);
-    hv_reset(hv);
-    nlog = 0;
-    last_log[0] = 0;
-    return err;
+    const char *e = hvfx_try_hv(&hc, host_fdt());
+    if (!e[0]) hvfx_reset();
+    return e;
 }
 static void make(const struct hv_foreign *f, unsigned nf, bool with_tracer)
 {
@@ -138,10 +68,8 @@ static void make(const struct hv_foreign *f, unsigned nf, bool with_tracer)
 }
 static int teardown(void **st)
 {
-    free(dom0_dt); dom0_dt = NULL;
-    hv_free(hv); hv = NULL;
+    hvfx_teardown(st);
     if (tr) { tracer_close(tr); tr = NULL; unlink(trpath); }
-    cpu_free(cpus[0]); cpu_shared_free(sh); smmu_free(smmu); gic_free(gic); bus_free(bus);
     return 0;
 }
 

@@ -5,81 +5,36 @@
  * type overrides (option and DT property, incl. the non-Xen RWX type); the permitted set with
  * iomem=/iomem_deny=; XENMEM_add_to_physmap_batch(dev_mmio) and XEN_DOMCTL_memory_mapping. The
  * hypervisor's handler is called directly with the syndrome the CPU would produce. */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
 #include <errno.h>
-#include <string.h>
-#include <cmocka.h>
-#include <libfdt.h>
-#include "cpu/cpu.h"
-#include "gic/gic.h"
-#include "hv/hv.h"
-#include "machine/machine.h"
+#include "hv_fixture.h"
 
-#define RAM      0x40000000ull
-#define RAM_SIZE (64ull << 20)
-#define UART     0x09000000ull
 #define RTC      0x09010000ull
 #define SRAM     0x0a000000ull         /* 4 pages, "mmio-sram" with faultline,p2m-type */
-
-static struct bus *bus;
-static struct gic *gic;
-static struct cpu_shared *sh;
-static struct cpu *cpus[1];
-static struct hv *hv;
-static void line(void *o, unsigned cpu, int l, bool level) { }
 
 static void *host_fdt(void)
 {
     static char buf[4096];
-    assert_int_equal(fdt_create_empty_tree(buf, sizeof buf), 0);
-    fdt_setprop_u32(buf, 0, "#address-cells", 2);
-    fdt_setprop_u32(buf, 0, "#size-cells", 2);
+    hvfx_fdt_begin(buf, sizeof buf);
     struct { const char *name; uint64_t base, size; const char *type; } n[] = {
         { "pl011@9000000", UART, 0x1000, NULL }, { "pl031@9010000", RTC, 0x1000, NULL },
         { "sram@a000000", SRAM, 0x4000, "mmio_direct_dev" },
     };
     for (unsigned i = 0; i < 3; i++) {
-        int o = fdt_add_subnode(buf, 0, n[i].name);
-        assert_true(o >= 0);
-        fdt64_t r[2] = { cpu_to_fdt64(n[i].base), cpu_to_fdt64(n[i].size) };
-        fdt_setprop(buf, o, "reg", r, sizeof r);
+        int o = hvfx_fdt_node(buf, n[i].name, n[i].base, n[i].size);
         if (n[i].type) fdt_setprop_string(buf, o, "faultline,p2m-type", n[i].type);
     }
-    int g = fdt_add_subnode(buf, 0, "intc@8000000");
-    fdt_setprop(buf, g, "interrupt-controller", NULL, 0);
-    fdt64_t r[4] = { cpu_to_fdt64(0x08000000), cpu_to_fdt64(0x10000), cpu_to_fdt64(0x08010000), cpu_to_fdt64(0x10000) };
-    fdt_setprop(buf, g, "reg", r, sizeof r);
+    hvfx_fdt_gicv2(buf);
     return buf;
 }
 
+/* No SMMU; hv_new and dom0's tree only (no device reset, no hv_reset). */
 static void make(struct hv_config *extra)
 {
-    bus = bus_new();
-    bus_map_ram(bus, "ram", mk_pa(RAM), RAM_SIZE, NULL);
-    struct gic_config gc = { .version = 2, .num_cpus = 1, .set_cpu_line = line };
-    gic = gic_new(&gc);
-    assert_int_equal(gic_map(gic, bus), 0);
-    assert_int_equal(gic_map_virt(gic, bus), 0);
-    sh = cpu_shared_new(bus);
-    struct cpu_hooks h = { 0 };
-    struct cpu_config cfg = { .profile = CPU_PROFILE_CORTEX_A57 };
-    cpus[0] = cpu_new(sh, &cfg, &h);
+    hvfx_bus();
+    hvfx_devices(false);
     struct hv_config hc = *extra;
-    hc.bus = bus; hc.gic = gic; hc.cpus = cpus; hc.ncpus = 1; hc.gic_version = 2;
-    hc.ram_base = mk_pa(RAM); hc.ram_size = RAM_SIZE;
-    char err[160] = "";
-    hv = hv_new(&hc, err, sizeof err);
-    assert_non_null(hv);
-    void *d0; size_t sz;
-    assert_int_equal(hv_dom0_fdt(hv, host_fdt(), &d0, &sz, err, sizeof err), 0);
-    free(d0);
-}
-static int teardown(void **st)
-{
-    hv_free(hv); cpu_free(cpus[0]); cpu_shared_free(sh); gic_free(gic); bus_free(bus);
-    return 0;
+    hvfx_config(&hc);
+    hvfx_hv(&hc, host_fdt());
 }
 
 static const struct hv_region *reg_at(uint64_t base)
@@ -219,11 +174,11 @@ static void test_type_names(void **st)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_teardown(test_eager, teardown),
-        cmocka_unit_test_teardown(test_lazy_page, teardown),
-        cmocka_unit_test_teardown(test_lazy_region_and_overrides, teardown),
-        cmocka_unit_test_teardown(test_iomem_config, teardown),
-        cmocka_unit_test_teardown(test_hypercalls, teardown),
+        cmocka_unit_test_teardown(test_eager, hvfx_teardown),
+        cmocka_unit_test_teardown(test_lazy_page, hvfx_teardown),
+        cmocka_unit_test_teardown(test_lazy_region_and_overrides, hvfx_teardown),
+        cmocka_unit_test_teardown(test_iomem_config, hvfx_teardown),
+        cmocka_unit_test_teardown(test_hypercalls, hvfx_teardown),
         cmocka_unit_test(test_type_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

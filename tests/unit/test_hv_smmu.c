@@ -9,45 +9,14 @@
  * edited behind the p2m's back is not seen) and the p2m's flush hook invalidates it; an
  * unmatched stream → global fault (USF) handled the same way; dom0's device tree without the
  * SMMU, its interrupts and the masters' iommus, with /hypervisor protected-devices. */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <cmocka.h>
-#include <libfdt.h>
-#include "cpu/cpu.h"
-#include "gic/gic.h"
-#include "hv/hv.h"
-#include "smmu/smmu.h"
-#include "machine/machine.h"
+#include "hv_fixture.h"
 
-#define RAM       0x40000000ull
-#define RAM_SIZE  (64ull << 20)          /* dom0: 48 MiB, the top 16 MiB are the hypervisor's */
-#define UART      0x09000000ull
-#define SMMU_BASE 0x09050000ull
 #define DEV       0x0a000000ull          /* "sram@a000000": 4 pages of RAM, a DMA target */
-#define SPI_SMMU  74u                    /* global; context bank n at 75 + n */
 #define SID_A     3u                     /* "virtio_mmio@a200000" */
 #define SID_B     7u                     /* "dma@a300000" */
-#define SMMU_PH   0x20u
 
-static struct bus *bus;
-static struct gic *gic;
-static struct cpu_shared *sh;
-static struct cpu *cpus[1];
-static struct smmu *smmu;
-static struct hv *hv;
-static void *dom0_dt;
-static char last_log[256];
-static unsigned nlog;
-
-static void line(void *o, unsigned cpu, int l, bool level) { }
-static void smmu_line(void *opaque, bool level) { gic_set_spi(gic, (unsigned)(uintptr_t)opaque, level); }
 static struct smmu_trace_event last_ev;
 static void on_trace(void *o, const struct smmu_trace_event *ev) { last_ev = *ev; }
-static void hv_logger(void *o, const char *msg) { snprintf(last_log, sizeof last_log, "%s", msg); nlog++; }
 
 static uint32_t rd32(uint64_t off) { uint64_t v = 0; bus_read(bus, mk_pa(SMMU_BASE + off), 4, &v); return (uint32_t)v; }
 static uint64_t rd64(uint64_t off) { uint64_t v = 0; bus_read(bus, mk_pa(SMMU_BASE + off), 8, &v); return v; }
@@ -56,22 +25,16 @@ static uint64_t rd64(uint64_t off) { uint64_t v = 0; bus_read(bus, mk_pa(SMMU_BA
 static void *host_fdt(void)
 {
     static char buf[8192];
-    assert_int_equal(fdt_create_empty_tree(buf, sizeof buf), 0);
-    fdt_setprop_u32(buf, 0, "#address-cells", 2);
-    fdt_setprop_u32(buf, 0, "#size-cells", 2);
+    hvfx_fdt_begin(buf, sizeof buf);
     struct { const char *name; uint64_t base, size; int sid; } n[] = {
         { "pl011@9000000", UART, 0x1000, -1 }, { "sram@a000000", DEV, 0x4000, -1 },
         { "virtio_mmio@a200000", 0x0a200000, 0x200, SID_A }, { "dma@a300000", 0x0a300000, 0x1000, SID_B },
         { "iommu@9050000", SMMU_BASE, 0x20000, -2 },
     };
     for (unsigned i = 0; i < sizeof n / sizeof n[0]; i++) {
-        int o = fdt_add_subnode(buf, 0, n[i].name);
-        assert_true(o >= 0);
-        fdt64_t r[2] = { cpu_to_fdt64(n[i].base), cpu_to_fdt64(n[i].size) };
-        fdt_setprop(buf, o, "reg", r, sizeof r);
+        int o = hvfx_fdt_node(buf, n[i].name, n[i].base, n[i].size);
         if (n[i].sid >= 0) {
-            fdt32_t io[2] = { cpu_to_fdt32(SMMU_PH), cpu_to_fdt32((uint32_t)n[i].sid) };
-            fdt_setprop(buf, o, "iommus", io, sizeof io);
+            hvfx_fdt_iommus(buf, o, (uint32_t)n[i].sid);
             fdt32_t irq[3] = { cpu_to_fdt32(0), cpu_to_fdt32(16 + i), cpu_to_fdt32(4) };
             fdt_setprop(buf, o, "interrupts", irq, sizeof irq);
         } else if (n[i].sid == -2) {
@@ -86,54 +49,21 @@ static void *host_fdt(void)
             fdt_setprop(buf, o, "interrupts", irq, sizeof irq);
         }
     }
-    int g = fdt_add_subnode(buf, 0, "intc@8000000");
-    fdt_setprop(buf, g, "interrupt-controller", NULL, 0);
-    fdt64_t r[4] = { cpu_to_fdt64(0x08000000), cpu_to_fdt64(0x10000), cpu_to_fdt64(0x08010000), cpu_to_fdt64(0x10000) };
-    fdt_setprop(buf, g, "reg", r, sizeof r);
+    hvfx_fdt_gicv2(buf);
     return buf;
 }
 
 /* The board's order: devices, hv_new, dom0's tree, device reset (SMMU), hv_reset. */
 static void make(struct hv_config *extra)
 {
-    bus = bus_new();
-    bus_map_ram(bus, "ram", mk_pa(RAM), RAM_SIZE, NULL);
+    hvfx_bus();
     bus_map_ram(bus, "sram", mk_pa(DEV), 0x4000, NULL);
-    struct gic_config gc = { .version = 2, .num_cpus = 1, .set_cpu_line = line };
-    gic = gic_new(&gc);
-    assert_int_equal(gic_map(gic, bus), 0);
-    assert_int_equal(gic_map_virt(gic, bus), 0);
-    struct smmu_config sc;
-    smmu_default_config(&sc);
-    smmu = smmu_new(bus, &sc);
-    assert_non_null(smmu);
-    assert_int_equal(smmu_map(smmu, bus, mk_pa(SMMU_BASE)), 0);
-    for (unsigned i = 0; i <= sc.num_cb; i++) smmu_set_irq(smmu, i, smmu_line, (void *)(uintptr_t)(32 + SPI_SMMU + i));
-    sh = cpu_shared_new(bus);
-    struct cpu_hooks h = { 0 };
-    struct cpu_config cfg = { .profile = CPU_PROFILE_CORTEX_A57 };
-    cpus[0] = cpu_new(sh, &cfg, &h);
+    hvfx_devices(true);
     struct hv_config hc = *extra;
-    hc.bus = bus; hc.gic = gic; hc.cpus = cpus; hc.ncpus = 1; hc.gic_version = 2;
-    hc.ram_base = mk_pa(RAM); hc.ram_size = RAM_SIZE; hc.log = hv_logger;
-    hc.smmu = (struct hv_smmu_config){ smmu, SMMU_BASE, 32 + SPI_SMMU, 32 + SPI_SMMU + 1 };
-    char err[160] = "";
-    hv = hv_new(&hc, err, sizeof err);
-    assert_non_null(hv);
-    size_t sz;
-    assert_int_equal(hv_dom0_fdt(hv, host_fdt(), &dom0_dt, &sz, err, sizeof err), 0);
-    gic_reset(gic);
-    smmu_reset(smmu);
-    cpu_reset(cpus[0], RAM);
-    hv_reset(hv);
-    nlog = 0;
-    last_log[0] = 0;
-}
-static int teardown(void **st)
-{
-    free(dom0_dt); dom0_dt = NULL;
-    hv_free(hv); cpu_free(cpus[0]); cpu_shared_free(sh); smmu_free(smmu); gic_free(gic); bus_free(bus);
-    return 0;
+    hvfx_config(&hc);
+    hc.log = hvfx_log;
+    hvfx_hv(&hc, host_fdt());
+    hvfx_reset();
 }
 
 /* The physical interrupt taken at EL2 (what the CPU does when the GIC signals it). */
@@ -369,7 +299,7 @@ static void test_dom0_dt(void **st)
     assert_int_equal(hv_stage2_abort(hv, cpus[0], &a), CPU_S2_INJECT);
     assert_false(p2m_lookup(hv_dom0_p2m(hv), mk_ipa(SMMU_BASE), NULL, NULL));
     /* Without hypervisor-node there is no /hypervisor, and still no SMMU. */
-    teardown(st);
+    hvfx_teardown(st);
     struct hv_config e = { 0 };
     make(&e);
     assert_true(fdt_path_offset(dom0_dt, "/hypervisor") < 0);
@@ -381,11 +311,11 @@ static void test_dom0_dt(void **st)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_teardown(test_programmed, teardown),
-        cmocka_unit_test_teardown(test_lazy_context_fault, teardown),
-        cmocka_unit_test_teardown(test_iotlb_coherency, teardown),
-        cmocka_unit_test_teardown(test_unmatched_stream, teardown),
-        cmocka_unit_test_teardown(test_dom0_dt, teardown),
+        cmocka_unit_test_teardown(test_programmed, hvfx_teardown),
+        cmocka_unit_test_teardown(test_lazy_context_fault, hvfx_teardown),
+        cmocka_unit_test_teardown(test_iotlb_coherency, hvfx_teardown),
+        cmocka_unit_test_teardown(test_unmatched_stream, hvfx_teardown),
+        cmocka_unit_test_teardown(test_dom0_dt, hvfx_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
