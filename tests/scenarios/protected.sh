@@ -26,27 +26,16 @@
 #           replay asks hv_pa_in_domain the same question): 64 transfers, 0 changed, 24 outside.
 set -u
 cd "$(dirname "$0")/../.." || exit 2
-FL=${FAULTLINE:-./faultline}
-B=${B:-build/release}
-FACTS=$B/tests/scenarios/trace-facts
-FLT=${FAULTLINE_TRACE:-$B/tools/faultline-trace}
-G=tests/guest/build
+. tests/scenarios/lib.sh
 F_IPA=0x50000000
 HV="xen,hypervisor-node=on,dom0_mem=64M,foreign=$F_IPA:0x46000000"
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-for f in "$FL" "$FACTS" "$FLT" "$G/protected.elf"; do
-    [ -e "$f" ] || { echo "FAIL: scenarios/protected-devices ($f missing: make faultline unit guests)"; exit 1; }
-done
+scen_need scenarios/protected-devices "$G/protected.elf"
 
 FMT='%-18s %-7s %-9s %6s %6s %7s %6s %8s %10s\n'
 printf "$FMT" scenario run protected foreign smmu_f dma_out warn dma_ok cycles
 run() {
     name=$1; dev=$2
-    timeout 60 "$FL" -M virt -m 128M -nographic -device "$dev" -hv "$HV" -d guest_errors \
-        -kernel "$G/protected.elf" -trace "file=$tmp/$name.trace" </dev/null >"$tmp/$name.out" 2>&1
-    echo "rc=$?" >"$tmp/$name.facts"
-    "$FACTS" "$tmp/$name.trace" $F_IPA >>"$tmp/$name.facts" 2>&1
-    grep -q '^RESULT ok' "$tmp/$name.out" && echo "guest=ok" >>"$tmp/$name.facts"
+    scen_run "$name" $F_IPA -m 128M -device "$dev" -hv "$HV" -d guest_errors -kernel "$G/protected.elf"
     p=$(sed -n 's/^INFO protected=\([a-z]*\).*/\1/p' "$tmp/$name.out")
     echo "protected=${p:-?}" >>"$tmp/$name.facts"
     n=$(sed -n "s/^hv: foreign pages \([0-9]*\) .*DMA outside dom0's memory \([0-9]*\) .*/\2/p" "$tmp/$name.out")
@@ -55,10 +44,7 @@ run() {
       printf "$FMT" protected-devices "$name" "$protected" "$maps_foreign" "$smmu_cb_faults" "$dma_outside" \
           "$notes_dma_warn" "$dma_ok" "$cycles" )
 }
-expect() {
-    if ( guest=no; . "$tmp/$1.facts"; eval "[ $2 ]" ); then echo "PASS: scenarios/protected-devices/$1: $3"
-    else echo "FAIL: scenarios/protected-devices/$1: $3 (facts: $(tr '\n' ' ' <"$tmp/$1.facts"))"; fi
-}
+expect() { scen_expect scenarios/protected-devices "$@"; }
 # log NAME 'fixed string' DESCRIPTION: the hypervisor's log line (faultline's stderr, -d guest_errors).
 log() {
     if grep -qF -- "$2" "$tmp/$1.out"; then echo "PASS: scenarios/protected-devices/$1: $3"
@@ -87,10 +73,6 @@ log unprot "WARNING: DMA from unprotected device dma-controller@9070000 reached 
     "hv warned once, in the spirit of Xen's passthrough-without-IOMMU warning"
 
 # The DMA-trace replay (docs/trace.md "Replaying DMA") sees the same outside-domain transfers.
-"$FLT" replay-dma --policy=recorded -o "$tmp/replay.trace" "$tmp/unprot.trace" >"$tmp/replay.out" 2>&1
-echo "rc=$?" >"$tmp/replay.facts"
-"$FACTS" "$tmp/replay.trace" >>"$tmp/replay.facts" 2>&1
-sed -n 's/^transfers \([0-9]*\), recorded faults \([0-9]*\), replayed faults \([0-9]*\), changed \([0-9]*\)$/transfers=\1\nchanged=\4/p' \
-    "$tmp/replay.out" >>"$tmp/replay.facts"
+scen_replay replay unprot recorded
 expect replay '$rc = 0 -a $transfers = 64 -a $changed = 0 -a $dma_outside = 24' \
     "replay-dma of the unprotected run under its own policy: 64 transfers, 0 changed, 24 still OUTSIDE_DOMAIN"

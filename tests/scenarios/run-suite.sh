@@ -53,16 +53,9 @@
 # reproduces the lazy run (0 changed); two replays are byte-identical.
 set -u
 cd "$(dirname "$0")/../.." || exit 2
-FL=${FAULTLINE:-./faultline}
-B=${B:-build/release}
-FACTS=$B/tests/scenarios/trace-facts
-FLT=${FAULTLINE_TRACE:-$B/tools/faultline-trace}
-G=tests/guest/build
+. tests/scenarios/lib.sh
 TRAP=1000
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-for f in "$FL" "$FACTS" "$FLT" "$G/lazy_mmio.elf" "$G/mmio_sram.elf" "$G/dma_touch.elf"; do
-    [ -e "$f" ] || { echo "FAIL: scenarios ($f missing: make faultline unit guests)"; exit 1; }
-done
+scen_need scenarios "$G/lazy_mmio.elf" "$G/mmio_sram.elf" "$G/dma_touch.elf"
 
 # Columns: stage-2 faults, fault maps, pages mapped by faults, injected data / prefetch aborts,
 # alignment faults taken at EL1, execution from the device region (mmio-sram: ok / abort),
@@ -80,11 +73,7 @@ run() {
     mmio-sram) set -- -M virt,sram=on -kernel "$G/mmio_sram.elf" "$@"; ipa=$SRAM ;;
     dma-before-touch) set -- -M virt,sram=on -kernel "$G/dma_touch.elf" "$@"; ipa=$dbt_buf ;;
     esac
-    timeout 60 "$FL" -M virt -nographic "$@" \
-        -hv "xen,$hvopt,trap_cycles=$TRAP" -trace "file=$tmp/$name.trace" </dev/null >"$tmp/$name.out" 2>&1
-    echo "rc=$?" >"$tmp/$name.facts"
-    "$FACTS" "$tmp/$name.trace" $ipa >>"$tmp/$name.facts" 2>&1
-    grep -q '^RESULT ok' "$tmp/$name.out" && echo "guest=ok" >>"$tmp/$name.facts"
+    scen_run "$name" "$ipa" "$@" -hv "xen,$hvopt,trap_cycles=$TRAP"
     if [ "$scen" = dma-before-touch ]; then    # the PL330's FTR0 as the guest read it after the abort
         f=$(sed -n 's/^INFO pl330 aborted: FTR0=\(0x[0-9a-f]*\).*/\1/p' "$tmp/$name.out"); echo "guest_ftr0=${f:-none}" >>"$tmp/$name.facts"
     fi
@@ -101,8 +90,7 @@ run() {
 expect() {
     scen=lazy-mmio
     case $1 in lazy-mmio|mmio-sram|dma-before-touch) scen=$1; shift ;; esac
-    if ( guest=no; . "$tmp/$1.facts"; eval "[ $2 ]" ); then echo "PASS: scenarios/$scen/$1: $3"
-    else echo "FAIL: scenarios/$scen/$1: $3 (facts: $(tr '\n' ' ' <"$tmp/$1.facts"))"; fi
+    scen_expect "scenarios/$scen" "$@"
 }
 run lazy-mmio eager mmio=eager
 run lazy-mmio lazy mmio=lazy
@@ -176,10 +164,10 @@ dbt() {
     expect $D $m-eager "\$smmu_cb_faults = 0 -a \$dma_fault = 0 -a \$ipa_dma_ok = 2 -a \$ipa_smmu_ok = $((2 * k))" "eager: no SMMU fault, both transfers translated to the SRAM PA"
     expect $D $m-eager '$ipa_maps = 1 -a $ipa_reason = boot' "eager: the SRAM mapped at boot"
 
-    replay $m-lazy-as-eager $m-lazy eager
-    replay $m-lazy-as-eager2 $m-lazy eager
-    replay $m-eager-as-lazy $m-eager lazy
-    replay $m-lazy-as-recorded $m-lazy recorded
+    scen_replay $m-lazy-as-eager $m-lazy eager $buf
+    scen_replay $m-lazy-as-eager2 $m-lazy eager $buf
+    scen_replay $m-eager-as-lazy $m-eager lazy $buf
+    scen_replay $m-lazy-as-recorded $m-lazy recorded $buf
     expect $D $m-lazy-as-eager '$rc = 0 -a $status = 0 -a $run_end = 1' "replay-dma lazy trace under eager: exit 0, its trace read to RUN-END"
     expect $D $m-lazy-as-eager '$rec_faults = 1 -a $rep_faults = 0 -a $changed = 1' "lazy trace under eager: 1 recorded fault, 0 replayed, 1 changed"
     expect $D $m-lazy-as-eager "\$smmu_cb_faults = 0 -a \$dma_fault = 0 -a \$ipa_dma_ok = 2 -a \$ipa_smmu_ok = $((k + 1))" \
@@ -200,14 +188,6 @@ dbt() {
         "replayed trace: SMMU context faults with SID $sid, IOVA $buf, bank 0, FSR.TF"
     expect $D $m-lazy-as-recorded '$rc = 0 -a $rec_faults = 1 -a $rep_faults = 1 -a $changed = 0 -a $ipa_dma_fault = 1 -a $ipa_dma_ok = 1' \
         "lazy trace under its own policy: the same fault, then the same success after the re-applied touch (0 changed)"
-}
-# replay NAME TRACE POLICY: faultline-trace replay-dma ... -o $tmp/NAME.trace; facts of that trace
-replay() {
-    "$FLT" replay-dma --policy="$3" -o "$tmp/$1.trace" "$tmp/$2.trace" >"$tmp/$1.out" 2>&1
-    echo "rc=$?" >"$tmp/$1.facts"
-    "$FACTS" "$tmp/$1.trace" $dbt_buf >>"$tmp/$1.facts" 2>&1
-    sed -n 's/^transfers \([0-9]*\), recorded faults \([0-9]*\), replayed faults \([0-9]*\), changed \([0-9]*\)$/transfers=\1\nrec_faults=\2\nrep_faults=\3\nchanged=\4/p' \
-        "$tmp/$1.out" >>"$tmp/$1.facts"
 }
 # virtio-rng (SID 0) writes 64 random bytes into SRAM + 0x3000.
 dbt virtio virtio-rng-device 0x9063000 0x0 virtio-mmio.0 1
