@@ -1,13 +1,15 @@
 /* tests/guest/lib/pl330.h — programming the DMA-330 (PL330) of faultline's -device pl330 at
- * 0x09070000 (docs/dma.md), shared by the guests that drive it (pl330_dma, protected):
+ * 0x09070000 (docs/dma.md), shared by the guests that drive it (pl330_dma, protected, dma_touch):
  * register offsets (Arm DDI 0424D, TRM r1p2, chapter 3), a microcode assembler for the few
  * instructions they use (chapter 4 encodings) and DMAGO / DMAKILL through the debug interface
  * (DBGINST0/1, DBGCMD). One program buffer at a time: pl330_asm_begin(buf) then the dma*()
  * emitters append to it; pl330_pc is the offset of the next instruction. Interrupts: irq_abort
- * on SPI 96, irq[n] on SPI 97 + n. */
+ * on SPI 96, irq[n] on SPI 97 + n; pl330_irqs_on installs an IRQ handler that records them in
+ * pl330_irq. */
 #ifndef GUEST_PL330_H
 #define GUEST_PL330_H
 #include "rt.h"
+#include "gic.h"
 
 #define PL330_BASE        0x09070000ull
 #define PL330_SPI_ABORT   96
@@ -83,6 +85,50 @@ static inline void pl330_kill(unsigned ch)
 {
     pl330_wr(PL330_DBGINST0, 0x01u << 16 | ch << 8 | 1);
     pl330_wr(PL330_DBGCMD, 0);
+}
+
+/* ---- interrupts ---- */
+/* What pl330_on_irq saw. At irq_abort it reads FSRC, FTR0, CPC0 and CSR0, kills channel 0
+ * (irq_abort drops with the fault) and reads FSRC and CSR0 again. */
+struct pl330_irq_log {
+    unsigned ev_seen;                   /* bit n: irq[n] came (the handler clears it with INTCLR) */
+    unsigned aborts;                    /* irq_abort taken */
+    unsigned other;                     /* any other interrupt */
+    uint32_t fsrc, ftr0, cpc0, csr0;    /* at irq_abort */
+    uint32_t fsrc_after, csr0_after;    /* after the DMAKILL */
+};
+static volatile struct pl330_irq_log pl330_irq __attribute__((unused));
+
+static inline int pl330_on_irq(struct rt_frame *f, unsigned kind)
+{
+    if (RT_KIND_TYPE(kind) != RT_IRQ) return 0;
+    unsigned iar = gic_ack(), id = iar & 0x3ff;
+    if (id == GIC_SPURIOUS) return 1;
+    if (id >= PL330_INTID_EV(0) && id < PL330_INTID_EV(8)) {
+        unsigned e = id - PL330_INTID_EV(0);
+        pl330_irq.ev_seen |= 1u << e;
+        pl330_wr(PL330_INTCLR, 1u << e);                             /* the level line drops */
+    } else if (id == PL330_INTID_ABORT) {
+        pl330_irq.aborts++;
+        pl330_irq.fsrc = pl330_rd(PL330_FSRC); pl330_irq.ftr0 = pl330_rd(PL330_FTR(0));
+        pl330_irq.cpc0 = pl330_rd(PL330_CPC(0)); pl330_irq.csr0 = pl330_rd(PL330_CSR(0));
+        pl330_kill(0);
+        pl330_irq.fsrc_after = pl330_rd(PL330_FSRC); pl330_irq.csr0_after = pl330_rd(PL330_CSR(0));
+    } else {
+        pl330_irq.other++;
+    }
+    gic_eoi(iar);
+    return 1;
+}
+/* pl330_on_irq as the IRQ handler; the GIC with irq_abort and irq[0 .. nev-1] enabled; IRQs
+ * unmasked. (Which events raise irq[n] is still the guest's INTEN.) */
+static inline void pl330_irqs_on(unsigned nev)
+{
+    rt_set_handler(pl330_on_irq);
+    gic_init(1);
+    gic_enable(PL330_INTID_ABORT, 0x80);
+    for (unsigned e = 0; e < nev; e++) gic_enable(PL330_INTID_EV(e), 0x80);
+    __asm__ volatile("msr daifclr, #2\n\tisb" ::: "memory");
 }
 
 #endif

@@ -14,38 +14,12 @@
  *    data_read_err, CPC at the DMALD; the handler's DMAKILL (debug interface) recovers, and the
  *    channel then runs a good program again. */
 #include "rt.h"
-#include "gic.h"
-#include "pl330.h"          /* registers, microcode assembler, DMAGO/DMAKILL (shared with protected) */
+#include "pl330.h"          /* registers, microcode assembler, DMAGO/DMAKILL, the IRQ handler (shared with protected) */
 
 #define UARTDR    0x09000000u
 #define NOTHING   0x30000000u       /* no device, no RAM: a decode error on the bus */
 
 static uint8_t mc[2][256] __attribute__((aligned(64)));
-
-/* ---- interrupts ---- */
-static volatile unsigned ev_seen, abort_seen, other_irqs;
-static volatile uint32_t ab_fsrc, ab_ftr0, ab_cpc, ab_csr, ab_fsrc_after, ab_csr_after;
-
-static int on_irq(struct rt_frame *f, unsigned kind)
-{
-    if (RT_KIND_TYPE(kind) != RT_IRQ) return 0;
-    unsigned iar = gic_ack(), id = iar & 0x3ff;
-    if (id == GIC_SPURIOUS) return 1;
-    if (id >= PL330_INTID_EV(0) && id < PL330_INTID_EV(8)) {
-        unsigned e = id - PL330_INTID_EV(0);
-        ev_seen |= 1u << e;
-        pl330_wr(PL330_INTCLR, 1u << e);                             /* the level line drops */
-    } else if (id == PL330_INTID_ABORT) {
-        abort_seen++;
-        ab_fsrc = pl330_rd(PL330_FSRC); ab_ftr0 = pl330_rd(PL330_FTR(0)); ab_cpc = pl330_rd(PL330_CPC(0)); ab_csr = pl330_rd(PL330_CSR(0));
-        pl330_kill(0);                                /* irq_abort drops with the fault */
-        ab_fsrc_after = pl330_rd(PL330_FSRC); ab_csr_after = pl330_rd(PL330_CSR(0));
-    } else {
-        other_irqs++;
-    }
-    gic_eoi(iar);
-    return 1;
-}
 
 static void wait_for(volatile unsigned *flag, unsigned want)
 {
@@ -66,11 +40,7 @@ static const char banner[] = "pl330: this line was written into UARTDR by the DM
 
 int main(void)
 {
-    rt_set_handler(on_irq);
-    gic_init(1);
-    gic_enable(PL330_INTID_ABORT, 0x80);
-    for (unsigned e = 0; e < 2; e++) gic_enable(PL330_INTID_EV(e), 0x80);
-    __asm__ volatile("msr daifclr, #2\n\tisb" ::: "memory");
+    pl330_irqs_on(2);
 
     /* identity: the AMBA periph ID Linux matches (0x00041330 under mask 0x000fffff) */
     uint32_t pid = 0, cid = 0;
@@ -90,18 +60,11 @@ int main(void)
     for (unsigned i = 0; i < COPY_BYTES; i++) src[i] = (uint8_t)(i * 13 + (i >> 7));
     memset(dst, 0x5a, sizeof dst);
     pl330_asm_begin(mc[0]);
-    dmamov(PL330_SAR_REG, (uint32_t)(uint64_t)src);
-    dmamov(PL330_DAR_REG, (uint32_t)(uint64_t)dst);
-    dmamov(PL330_CCR_REG, pl330_ccr(1, 3, 16, 1, 3, 16));                 /* 16 × 8-byte beats each way */
-    unsigned l = dmalp(0, COPY_BYTES / 128);
-    dmald(); dmast();
-    dmalpend(0, l);
-    dmasev(0);
-    dmaend();
+    pl330_asm_copy((uint32_t)(uint64_t)src, (uint32_t)(uint64_t)dst, COPY_BYTES, 0);   /* 16 × 8-byte beats each way */
     pl330_wr(PL330_INTEN, 0x3);                                      /* events 0, 1 raise irq[0], irq[1] */
     pl330_start(0, mc[0]);
-    wait_for(&ev_seen, 1);
-    CHECK("copy: event 0 interrupt", ev_seen & 1);
+    wait_for(&pl330_irq.ev_seen, 1);
+    CHECK("copy: event 0 interrupt", pl330_irq.ev_seen & 1);
     uint32_t hs = fnv1a(src, COPY_BYTES), hd = fnv1a(dst, COPY_BYTES);
     printf("INFO copy checksum src=0x%x dst=0x%x\n", hs, hd);
     CHECK_EQ("copy: 8 KiB checksum", hd, hs);
@@ -130,8 +93,8 @@ int main(void)
     dmasev(1);
     dmaend();
     pl330_start(1, mc[1]);
-    wait_for(&ev_seen, 2);
-    CHECK("uart: event 1 interrupt", ev_seen & 2);
+    wait_for(&pl330_irq.ev_seen, 2);
+    CHECK("uart: event 1 interrupt", pl330_irq.ev_seen & 2);
     CHECK_EQ("uart: DAR stayed at UARTDR", pl330_rd(PL330_DAR(1)), UARTDR);
     CHECK_EQ("uart: SAR advanced by the string", pl330_rd(PL330_SAR(1)), (uint32_t)(uint64_t)banner + n);
 
@@ -143,23 +106,23 @@ int main(void)
     unsigned ld_at = pl330_pc;
     dmald(); dmast(); dmaend();
     pl330_start(0, mc[0]);
-    wait_for(&abort_seen, 1);
-    CHECK_EQ("fault: abort interrupt", abort_seen, 1);
-    CHECK_EQ("fault: FSRC = channel 0", ab_fsrc, 1);
-    CHECK_EQ("fault: FTR0 = data_read_err", ab_ftr0, PL330_FT_DATA_READ_ERR);
-    CHECK_EQ("fault: CSR0 Faulting", ab_csr & 0xf, 0xf);
-    CHECK_EQ("fault: CPC0 at the DMALD", ab_cpc, (uint32_t)(uint64_t)mc[0] + ld_at);
-    CHECK_EQ("fault: DMAKILL clears FSRC", ab_fsrc_after, 0);
-    CHECK_EQ("fault: DMAKILL stops the channel", ab_csr_after & 0xf, 0);
+    wait_for(&pl330_irq.aborts, 1);
+    CHECK_EQ("fault: abort interrupt", pl330_irq.aborts, 1);
+    CHECK_EQ("fault: FSRC = channel 0", pl330_irq.fsrc, 1);
+    CHECK_EQ("fault: FTR0 = data_read_err", pl330_irq.ftr0, PL330_FT_DATA_READ_ERR);
+    CHECK_EQ("fault: CSR0 Faulting", pl330_irq.csr0 & 0xf, 0xf);
+    CHECK_EQ("fault: CPC0 at the DMALD", pl330_irq.cpc0, (uint32_t)(uint64_t)mc[0] + ld_at);
+    CHECK_EQ("fault: DMAKILL clears FSRC", pl330_irq.fsrc_after, 0);
+    CHECK_EQ("fault: DMAKILL stops the channel", pl330_irq.csr0_after & 0xf, 0);
     CHECK_EQ("fault: FTR0 after DMAKILL", pl330_rd(PL330_FTR(0)), 0);
     CHECK_EQ("fault: destination untouched", dst[0], src[0]);
     /* the killed channel works again: channel 0 runs the UART program */
-    ev_seen = 0;
+    pl330_irq.ev_seen = 0;
     pl330_start(0, mc[1]);
-    wait_for(&ev_seen, 2);
-    CHECK("recovered: channel 0 ran again", ev_seen & 2);
+    wait_for(&pl330_irq.ev_seen, 2);
+    CHECK("recovered: channel 0 ran again", pl330_irq.ev_seen & 2);
     CHECK_EQ("recovered: channel 0 stopped", pl330_rd(PL330_CSR(0)) & 0xf, 0);
-    CHECK_EQ("no other interrupts", other_irqs, 0);
+    CHECK_EQ("no other interrupts", pl330_irq.other, 0);
     CHECK_EQ("no manager fault", pl330_rd(PL330_FSRD), 0);
     rt_result();
     return 0;

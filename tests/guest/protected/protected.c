@@ -18,38 +18,12 @@
  * Prints "INFO protected=yes|no" and RESULT ok/FAIL; the trace facts are asserted by the script. */
 #include <stdbool.h>
 #include "rt.h"
-#include "gic.h"
 #include "pl330.h"
 
 #define F_IPA    0x50000000u
 #define F_PA     0x46000000u
 #define OUT_PA   0x45000000u
 #define BYTES    1024
-
-static volatile unsigned ev_seen, abort_seen, other_irqs;
-static volatile uint32_t ab_fsrc, ab_ftr0, ab_csr_after;
-
-static int on_irq(struct rt_frame *f, unsigned kind)
-{
-    if (RT_KIND_TYPE(kind) != RT_IRQ) return 0;
-    unsigned iar = gic_ack(), id = iar & 0x3ff;
-    if (id == GIC_SPURIOUS) return 1;
-    if (id >= PL330_INTID_EV(0) && id < PL330_INTID_EV(8)) {
-        unsigned e = id - PL330_INTID_EV(0);
-        ev_seen |= 1u << e;
-        pl330_wr(PL330_INTCLR, 1u << e);
-    } else if (id == PL330_INTID_ABORT) {
-        abort_seen++;
-        ab_fsrc = pl330_rd(PL330_FSRC);
-        ab_ftr0 = pl330_rd(PL330_FTR(0));
-        pl330_kill(0);
-        ab_csr_after = pl330_rd(PL330_CSR(0));
-    } else {
-        other_irqs++;
-    }
-    gic_eoi(iar);
-    return 1;
-}
 
 static uint8_t prog[256] __attribute__((aligned(64)));
 static uint8_t src[BYTES] __attribute__((aligned(64)));
@@ -59,13 +33,13 @@ static volatile uint8_t *const foreign = (volatile uint8_t *)(uint64_t)F_IPA;
 /* Copy n bytes src → dst on channel 0; true when event 0 came (false: the abort path ran). */
 static bool copy(uint32_t s, uint32_t d, unsigned n)
 {
-    ev_seen = 0;
-    unsigned aborts = abort_seen;
+    pl330_irq.ev_seen = 0;
+    unsigned aborts = pl330_irq.aborts;
     pl330_asm_begin(prog);
     pl330_asm_copy(s, d, n, 0);
     pl330_start(0, prog);
-    for (unsigned i = 0; i < 100000 && !(ev_seen & 1) && abort_seen == aborts; i++) __asm__ volatile("wfi");
-    return ev_seen & 1;
+    for (unsigned i = 0; i < 100000 && !(pl330_irq.ev_seen & 1) && pl330_irq.aborts == aborts; i++) __asm__ volatile("wfi");
+    return pl330_irq.ev_seen & 1;
 }
 
 static bool foreign_equals(const uint8_t *want, unsigned n)
@@ -87,11 +61,7 @@ static uint32_t be32p(const void *p)
 
 int main(void)
 {
-    rt_set_handler(on_irq);
-    gic_init(1);
-    gic_enable(PL330_INTID_ABORT, 0x80);
-    gic_enable(PL330_INTID_EV(0), 0x80);
-    __asm__ volatile("msr daifclr, #2\n\tisb" ::: "memory");
+    pl330_irqs_on(1);
     pl330_wr(PL330_INTEN, 1);
 
     /* 1. Is the PL330 protected? /hypervisor/protected-devices against its phandle. */
@@ -119,10 +89,10 @@ int main(void)
     if (prot) {
         /* 3. swiotlb-xen's way: the machine address. The SMMU translates it as a dom0 IPA: none. */
         CHECK("PA of the foreign page: no completion event", !copy((uint32_t)(uint64_t)src, F_PA, BYTES));
-        CHECK_EQ("PA: one abort interrupt", abort_seen, 1);
-        CHECK_EQ("PA: FSRC = channel 0", ab_fsrc, 1);
-        CHECK_EQ("PA: FTR0 = data_write_err (the SMMU terminated the store)", ab_ftr0, PL330_FT_DATA_WRITE_ERR);
-        CHECK_EQ("PA: DMAKILL stopped the channel", ab_csr_after & 0xf, 0);
+        CHECK_EQ("PA: one abort interrupt", pl330_irq.aborts, 1);
+        CHECK_EQ("PA: FSRC = channel 0", pl330_irq.fsrc, 1);
+        CHECK_EQ("PA: FTR0 = data_write_err (the SMMU terminated the store)", pl330_irq.ftr0, PL330_FT_DATA_WRITE_ERR);
+        CHECK_EQ("PA: DMAKILL stopped the channel", pl330_irq.csr0_after & 0xf, 0);
         CHECK("PA: nothing written to the foreign page", foreign_zero(BYTES));
         /* 4. The IPA: through dom0's stage 2 to the machine page. */
         CHECK("IPA of the foreign page: completes", copy((uint32_t)(uint64_t)src, F_IPA, BYTES));
@@ -136,9 +106,9 @@ int main(void)
         CHECK("PA outside dom0 (RAM above dom0_mem): completes", copy((uint32_t)(uint64_t)src, OUT_PA, BYTES));
         CHECK("... and back into dom0's RAM: completes", copy(OUT_PA, (uint32_t)(uint64_t)back, BYTES));
         CHECK("... the data made the round trip", memcmp(src, back, BYTES) == 0);
-        CHECK_EQ("no abort interrupt", abort_seen, 0);
+        CHECK_EQ("no abort interrupt", pl330_irq.aborts, 0);
     }
-    CHECK_EQ("no other interrupts", other_irqs, 0);
+    CHECK_EQ("no other interrupts", pl330_irq.other, 0);
     rt_result();
     return 0;
 }
