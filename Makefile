@@ -57,7 +57,10 @@ faultline-asan: build/asan/faultline
 # ---- tests -------------------------------------------------------------------------------
 $(B)/tests/unit/%: tests/unit/%.c $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LDOPT) -o $@ $< $(LIB) $(LDLIBS) -lcmocka
+	$(CC) $(CFLAGS) $(LDOPT) -MMD -MP -MF $@.d -o $@ $< $(LIB) $(LDLIBS) -lcmocka
+
+# the unit tests' fixture headers (cpu_fixture.h, hv_fixture.h, ...) are dependencies too
+-include $(UNIT_BINS:=.d)
 
 # the FP differential unit test loads Unicorn with dlopen (see the test)
 $(B)/tests/unit/test_fp_unicorn: LDLIBS += -ldl

@@ -3,8 +3,8 @@
 #
 # Downloads Debian's unsigned arm64 kernel package (an uncompressed arm64 Image) and
 # busybox-static:arm64 with apt (apt verifies them against the signed archive indexes), extracts
-# them, and builds a gzip'd cpio initramfs with busybox, tools/guest/init, the boot-test and
-# dma-test scripts and the virtio modules of the same kernel package (GUEST_MODULES below, with
+# them, and builds a gzip'd cpio initramfs with busybox, tools/guest/init, the boot-test,
+# dma-test and pl330-test scripts and the virtio and pl330 modules of the same kernel package (GUEST_MODULES below, with
 # a modules.dep; /init loads them when the command line says faultline.modules=a,b,c). The result is cached in CACHE_DIR (default guest-cache/, git-ignored); re-running with
 # a complete cache does nothing. Needs root for `dpkg --add-architecture arm64` the first time.
 set -eu
@@ -17,9 +17,10 @@ say() { echo "fetch-guest: $*" >&2; }
 die() { echo "faultline: fetch-guest: $*" >&2; exit 1; }
 
 # Bump INITRAMFS_REV when the initramfs contents change: an older cache is then rebuilt.
-INITRAMFS_REV=2
-# Modules the initramfs carries (virtio, virtio_ring, rng-core and arm_smmu are built in).
-GUEST_MODULES="kernel/drivers/virtio/virtio_mmio.ko kernel/drivers/block/virtio_blk.ko kernel/drivers/char/hw_random/virtio-rng.ko"
+INITRAMFS_REV=3
+# Modules the initramfs carries (virtio, virtio_ring, rng-core, arm_smmu, the AMBA bus and the
+# dmaengine core are built in; pl330.ko has an empty depends=).
+GUEST_MODULES="kernel/drivers/virtio/virtio_mmio.ko kernel/drivers/block/virtio_blk.ko kernel/drivers/char/hw_random/virtio-rng.ko kernel/drivers/dma/pl330.ko"
 stamp="$cache/.complete-$KERNEL_PKG-r$INITRAMFS_REV"
 if [ -f "$stamp" ] && [ -f "$cache/Image" ] && [ -f "$cache/initramfs.cpio.gz" ]; then
     say "guest cached in $cache ($KERNEL_PKG)"
@@ -60,7 +61,8 @@ cp "$work/bb/bin/busybox" "$root/bin/busybox"
 cp "$here/guest/init" "$root/init"
 cp "$here/guest/boot-test" "$root/etc/faultline/boot-test"
 cp "$here/guest/dma-test" "$root/etc/faultline/dma-test"
-chmod 755 "$root/init" "$root/etc/faultline/boot-test" "$root/etc/faultline/dma-test" "$root/bin/busybox"
+cp "$here/guest/pl330-test" "$root/etc/faultline/pl330-test"
+chmod 755 "$root/init" "$root/etc/faultline/boot-test" "$root/etc/faultline/dma-test" "$root/etc/faultline/pl330-test" "$root/bin/busybox"
 ln -s busybox "$root/bin/sh"
 # The virtio modules from the same kernel package, and a modules.dep for busybox modprobe
 # (their `depends=` are empty: virtio and virtio_ring are built in).

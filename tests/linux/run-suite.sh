@@ -44,6 +44,11 @@ if [ "$EMU" = ./faultline ]; then
     vout=$(sh tests/linux/virtio-test.sh "$EMU"); echo "$vout"
     pass=$((pass + $(echo "$vout" | grep -c '^PASS: '))); fail=$((fail + $(echo "$vout" | grep -c '^FAIL: ')))
 fi
+# Linux's pl330 driver on the DMA-330, bare (SMMU, iommu=off) and in dom0 (tests/linux/pl330-test.sh).
+if [ "$EMU" = ./faultline ]; then
+    pout=$(sh tests/linux/pl330-test.sh "$EMU"); echo "$pout"
+    pass=$((pass + $(echo "$pout" | grep -c '^PASS: '))); fail=$((fail + $(echo "$pout" | grep -c '^FAIL: ')))
+fi
 # The trace stream on a Linux boot: lazy vs eager facts, Perfetto export, SIGKILL mid-boot.
 if [ "$EMU" = ./faultline ]; then
     tout=$(sh tests/linux/trace-test.sh "$EMU"); echo "$tout"
