@@ -1,7 +1,11 @@
 /* cpu/tlb_model.c — the cost-only model of the Cortex-A57 TLBs (48-entry I-uTLB, 32-entry
  * D-uTLB, 1024-entry 4-way L2 TLB): tags, lookup, replacement and TLBI matching. What it is for
  * and the costs it implies: cpu/tlb_model.h. It runs on every soft-TLB miss, so entries are kept
- * in a compare-ready form (tag/mask, packed context) and the uTLBs check their last hit first. */
+ * in a compare-ready form (tag/mask, packed context), the uTLBs check their last hit first and
+ * then only the entries their host-side index (a bucket per VA and size) says could cover the VA,
+ * and only the L2 sets of mapping sizes that have a valid entry are probed. None of that changes
+ * what hits, which entry is replaced, or the order in which entries are compared: the results
+ * and the state are those of a full scan (tests/unit/test_tlb_model.c checks it against one). */
 #include <string.h>
 #include "cpu/tlb_model.h"
 
@@ -21,6 +25,60 @@ static inline uint64_t ctx_pack(const struct tlbm_ctx *c)
 static inline bool entry_hit(const struct tlbm_entry *e, uint64_t key, uint64_t ctx)
 {
     return (key & e->mask) == e->tag && (ctx & e->cmask) == e->ctag;
+}
+
+static inline unsigned entry_shift(const struct tlbm_entry *e) { return (unsigned)__builtin_ctzll(e->mask); }
+
+/* The uTLB bucket of the 2^shift-sized region holding key (Fibonacci hashing of its number). */
+static inline unsigned utlb_bucket(uint64_t key, unsigned shift)
+{
+    return (unsigned)((((key >> shift) + shift) * 0x9e3779b97f4a7c15ull) >> 58);
+}
+_Static_assert(TLBM_UTLB_BUCKETS == 64, "utlb_bucket yields 6 bits");
+_Static_assert(TLBM_ITLB_SIZE <= 64, "a bucket is a 64-bit mask of entries");
+
+/* Index bookkeeping: call *_unindex before an entry changes or is invalidated, *_index after a
+ * valid entry is written. */
+static void utlb_unindex(struct tlbm_utlb *u, unsigned i)
+{
+    const struct tlbm_entry *e = &u->e[i];
+    if (e->tag == TLBM_TAG_INVALID) return;
+    unsigned s = entry_shift(e);
+    u->bucket[u->ebucket[i]] &= ~(1ull << i);
+    if (--u->shift_n[s] == 0) u->shifts &= ~(1ull << s);
+}
+
+static void utlb_index(struct tlbm_utlb *u, unsigned i)
+{
+    const struct tlbm_entry *e = &u->e[i];
+    unsigned s = entry_shift(e), b = utlb_bucket(e->tag, s);
+    u->ebucket[i] = (uint8_t)b;
+    u->bucket[b] |= 1ull << i;
+    u->shift_n[s]++;
+    u->shifts |= 1ull << s;
+}
+
+/* Entries of u that can cover key: a superset of the hits, in index order. */
+static inline uint64_t utlb_candidates(const struct tlbm_utlb *u, uint64_t key)
+{
+    uint64_t cand = 0;
+    for (uint64_t sizes = u->shifts; sizes; sizes &= sizes - 1)
+        cand |= u->bucket[utlb_bucket(key, (unsigned)__builtin_ctzll(sizes))];
+    return cand;
+}
+
+static void l2_unindex(struct tlb_model *m, const struct tlbm_entry *e)
+{
+    if (e->tag == TLBM_TAG_INVALID) return;
+    unsigned s = entry_shift(e);
+    if (--m->l2_shift_n[s] == 0) m->l2_shifts &= ~(1ull << s);
+}
+
+static void l2_index(struct tlb_model *m, const struct tlbm_entry *e)
+{
+    unsigned s = entry_shift(e);
+    m->l2_shift_n[s]++;
+    m->l2_shifts |= 1ull << s;
 }
 
 static void fill(struct tlbm_entry *e, uint64_t key, unsigned shift, uint64_t ctx, bool global, uint64_t now)
@@ -43,12 +101,14 @@ static struct tlbm_entry *l2_victim(struct tlbm_entry *set)
     return v;
 }
 
-static struct tlbm_entry *utlb_victim(struct tlbm_utlb *u)
+/* The round-robin victim, unindexed: the caller writes a valid entry there and indexes it. */
+static unsigned utlb_victim(struct tlbm_utlb *u)
 {
-    struct tlbm_entry *e = &u->e[u->next];
-    u->last = u->next;
-    u->next = u->next + 1 == u->n ? 0 : u->next + 1;
-    return e;
+    unsigned i = u->next;
+    u->last = i;
+    u->next = i + 1 == u->n ? 0 : i + 1;
+    utlb_unindex(u, i);
+    return i;
 }
 
 static struct tlbm_entry *l2_set(struct tlb_model *m, uint64_t key, unsigned shift)
@@ -72,8 +132,11 @@ enum tlbm_hit tlbm_lookup(struct tlb_model *m, const struct tlbm_ctx *ctx, uint6
     uint64_t key = va_key(va), cx = ctx_pack(ctx);
     struct tlbm_utlb *u = &m->utlb[side];
     if (entry_hit(&u->e[u->last], key, cx)) { m->utlb_hits++; return TLBM_UTLB_HIT; }
-    for (unsigned i = 0; i < u->n; i++)
+    /* The first hit in index order, as a full scan would find it (it becomes u->last). */
+    for (uint64_t cand = utlb_candidates(u, key); cand; cand &= cand - 1) {
+        unsigned i = (unsigned)__builtin_ctzll(cand);
         if (entry_hit(&u->e[i], key, cx)) { u->last = i; m->utlb_hits++; return TLBM_UTLB_HIT; }
+    }
     /* L2: one set per mapping size present (a block entry lives in the set its own VPN selects). */
     for (uint64_t sizes = m->l2_shifts; sizes; sizes &= sizes - 1) {
         unsigned shift = (unsigned)__builtin_ctzll(sizes);
@@ -82,7 +145,9 @@ enum tlbm_hit tlbm_lookup(struct tlb_model *m, const struct tlbm_ctx *ctx, uint6
         for (unsigned w = 0; w < TLBM_L2_WAYS; w++) {
             if (set[w].mask != mask || !entry_hit(&set[w], key, cx)) continue;
             set[w].lru = ++m->clock;
-            *utlb_victim(u) = set[w];            /* uTLB refill from the L2 TLB */
+            unsigned v = utlb_victim(u);         /* uTLB refill from the L2 TLB */
+            u->e[v] = set[w];
+            utlb_index(u, v);
             m->l2_hits++;
             return TLBM_L2_HIT;
         }
@@ -96,9 +161,14 @@ void tlbm_insert(struct tlb_model *m, const struct tlbm_ctx *ctx, uint64_t va, u
 {
     if (shift < 12 || shift > 63) return;
     uint64_t key = va_key(va), cx = ctx_pack(ctx), now = ++m->clock;
-    fill(l2_victim(l2_set(m, key, shift)), key, shift, cx, global, now);
-    m->l2_shifts |= 1ull << shift;
-    fill(utlb_victim(&m->utlb[side]), key, shift, cx, global, now);
+    struct tlbm_entry *e = l2_victim(l2_set(m, key, shift));
+    l2_unindex(m, e);
+    fill(e, key, shift, cx, global, now);
+    l2_index(m, e);
+    struct tlbm_utlb *u = &m->utlb[side];
+    unsigned v = utlb_victim(u);
+    fill(&u->e[v], key, shift, cx, global, now);
+    utlb_index(u, v);
 }
 
 static bool inval_match(const struct tlbm_entry *e, const struct tlbm_match *w, uint64_t key)
@@ -125,16 +195,22 @@ void tlbm_invalidate(struct tlb_model *m, const struct tlbm_match *w)
         for (uint64_t sizes = m->l2_shifts; sizes; sizes &= sizes - 1) {
             struct tlbm_entry *set = l2_set(m, key, (unsigned)__builtin_ctzll(sizes));
             for (unsigned i = 0; i < TLBM_L2_WAYS; i++)
-                if (inval_match(&set[i], w, key)) set[i].tag = TLBM_TAG_INVALID;
+                if (inval_match(&set[i], w, key)) { l2_unindex(m, &set[i]); set[i].tag = TLBM_TAG_INVALID; }
         }
-    } else {
+    } else if (m->l2_shifts) {
         for (unsigned s = 0; s < TLBM_L2_SETS; s++)
             for (unsigned i = 0; i < TLBM_L2_WAYS; i++)
-                if (inval_match(&m->l2[s][i], w, key)) m->l2[s][i].tag = TLBM_TAG_INVALID;
+                if (inval_match(&m->l2[s][i], w, key)) { l2_unindex(m, &m->l2[s][i]); m->l2[s][i].tag = TLBM_TAG_INVALID; }
     }
-    for (unsigned u = 0; u < 2; u++)
-        for (unsigned i = 0; i < m->utlb[u].n; i++)
-            if (inval_match(&m->utlb[u].e[i], w, key)) m->utlb[u].e[i].tag = TLBM_TAG_INVALID;
+    for (unsigned k = 0; k < 2; k++) {
+        struct tlbm_utlb *u = &m->utlb[k];
+        /* By VA: only the entries indexed under va can cover it. */
+        uint64_t cand = w->by_va ? utlb_candidates(u, key) : (u->n == 64 ? ~0ull : (1ull << u->n) - 1);
+        for (; cand; cand &= cand - 1) {
+            unsigned i = (unsigned)__builtin_ctzll(cand);
+            if (inval_match(&u->e[i], w, key)) { utlb_unindex(u, i); u->e[i].tag = TLBM_TAG_INVALID; }
+        }
+    }
 }
 
 unsigned tlbm_count_valid(const struct tlb_model *m)

@@ -64,15 +64,24 @@ struct tlbm_entry {
     uint64_t lru;            /* last use (L2 TLB: the model's counter) */
 };
 
+/* Host-side index of a uTLB (no effect on what hits, only on how fast a lookup finds out): a
+ * valid entry i of size 2^s sits in bucket tlbm_bucket(VA, s) as bit i of bucket[]; a lookup
+ * compares only the entries of the buckets its VA selects, one per size present (shifts). */
+#define TLBM_UTLB_BUCKETS 64
 struct tlbm_utlb {
     struct tlbm_entry e[TLBM_ITLB_SIZE];   /* the D-uTLB uses the first TLBM_DTLB_SIZE */
     unsigned n, next, last;  /* size, round-robin victim, most recent hit (checked first) */
+    uint64_t bucket[TLBM_UTLB_BUCKETS];    /* bit i: valid entry i hashes here */
+    uint8_t ebucket[TLBM_ITLB_SIZE];       /* entry i's bucket (when valid) */
+    uint8_t shift_n[64];     /* valid entries of size 2^s */
+    uint64_t shifts;         /* bit s: shift_n[s] != 0 */
 };
 
 struct tlb_model {
     struct tlbm_entry l2[TLBM_L2_SETS][TLBM_L2_WAYS];
     struct tlbm_utlb utlb[2];             /* [TLBM_DATA], [TLBM_INSN] */
-    uint64_t l2_shifts;      /* bit n: an L2 entry of size 2^n may exist (sets probed per size) */
+    uint64_t l2_shifts;      /* bit n: an L2 entry of size 2^n exists (sets probed per size) */
+    uint16_t l2_shift_n[64]; /* valid L2 entries of size 2^n */
     uint64_t clock;          /* LRU counter */
     uint64_t utlb_hits, l2_hits, walks;   /* lookups by outcome (statistics) */
 };

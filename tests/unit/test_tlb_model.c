@@ -252,6 +252,218 @@ static void test_model_capacity(void **state)
     assert_int_equal(tlbm_lookup(&m, &CTX_A1, 0x401000, TLBM_INSN), TLBM_L2_HIT);
 }
 
+/* ---------------------------------------------------------------- against a reference */
+
+/* The model as a plain full-scan reference: every uTLB entry and every size of L2 set compared,
+ * in order. cpu/tlb_model.c finds the same entries faster (an index of its uTLBs, only the L2
+ * sizes present); the randomized test below requires the same outcome of every lookup and the
+ * same contents of every entry (tag, size, context, LRU stamp), L2 and uTLBs, as this. */
+struct ref_entry {
+    bool valid, global, s2;
+    uint8_t regime;
+    unsigned shift;
+    uint16_t vmid, asid;
+    uint64_t base, lru;       /* base: the first key of the range */
+};
+struct ref_model {
+    struct ref_entry l2[TLBM_L2_SETS][TLBM_L2_WAYS];
+    struct ref_entry utlb[2][TLBM_ITLB_SIZE];
+    unsigned n[2], next[2];
+    uint64_t clock, utlb_hits, l2_hits, walks;
+};
+
+static uint64_t ref_key(uint64_t va) { return (uint64_t)((int64_t)(va << 8) >> 8); }
+
+static bool ref_hit(const struct ref_entry *e, const struct tlbm_ctx *c, uint64_t key)
+{
+    return e->valid && e->regime == c->regime && e->s2 == c->s2 && (!c->s2 || e->vmid == c->vmid) &&
+           (e->global || e->asid == c->asid) && key >> e->shift == e->base >> e->shift;
+}
+
+static void ref_reset(struct ref_model *r)
+{
+    memset(r, 0, sizeof *r);
+    r->n[TLBM_DATA] = TLBM_DTLB_SIZE;
+    r->n[TLBM_INSN] = TLBM_ITLB_SIZE;
+}
+
+static struct ref_entry *ref_utlb_victim(struct ref_model *r, enum tlbm_side side)
+{
+    struct ref_entry *e = &r->utlb[side][r->next[side]];
+    r->next[side] = (r->next[side] + 1) % r->n[side];
+    return e;
+}
+
+static enum tlbm_hit ref_lookup(struct ref_model *r, const struct tlbm_ctx *c, uint64_t va, enum tlbm_side side)
+{
+    uint64_t key = ref_key(va);
+    for (unsigned i = 0; i < r->n[side]; i++)
+        if (ref_hit(&r->utlb[side][i], c, key)) { r->utlb_hits++; return TLBM_UTLB_HIT; }
+    for (unsigned shift = 12; shift < 64; shift++) {
+        struct ref_entry *set = r->l2[(key >> shift) % TLBM_L2_SETS];
+        for (unsigned w = 0; w < TLBM_L2_WAYS; w++) {
+            if (set[w].shift != shift || !ref_hit(&set[w], c, key)) continue;
+            set[w].lru = ++r->clock;
+            *ref_utlb_victim(r, side) = set[w];
+            r->l2_hits++;
+            return TLBM_L2_HIT;
+        }
+    }
+    r->walks++;
+    return TLBM_MISS;
+}
+
+static void ref_insert(struct ref_model *r, const struct tlbm_ctx *c, uint64_t va, unsigned shift,
+                       bool global, enum tlbm_side side)
+{
+    if (shift < 12 || shift > 63) return;
+    uint64_t key = ref_key(va);
+    struct ref_entry e = { .valid = true, .global = global, .s2 = c->s2, .regime = c->regime,
+                           .shift = shift, .vmid = c->s2 ? c->vmid : 0, .asid = global ? 0 : c->asid,
+                           .base = key >> shift << shift, .lru = ++r->clock };
+    struct ref_entry *set = r->l2[(key >> shift) % TLBM_L2_SETS], *v = NULL;
+    for (unsigned w = 0; w < TLBM_L2_WAYS && !v; w++)
+        if (!set[w].valid) v = &set[w];                 /* the first invalid way ... */
+    for (unsigned w = 0; w < TLBM_L2_WAYS && !v; w++) {
+        bool lru = true;                                /* ... else the first least recent */
+        for (unsigned o = 0; o < TLBM_L2_WAYS; o++) lru &= set[w].lru <= set[o].lru;
+        if (lru) v = &set[w];
+    }
+    *v = e;
+    *ref_utlb_victim(r, side) = e;
+}
+
+static bool ref_inval_match(const struct ref_entry *e, const struct tlbm_match *w)
+{
+    if (!e->valid || e->regime != w->regime) return false;
+    if (!w->any_vmid && (e->s2 != w->s2 || (e->s2 && e->vmid != w->vmid))) return false;
+    if (w->by_asid && (e->global ? w->keep_global : (e->asid & w->asid_mask) != (w->asid & w->asid_mask)))
+        return false;
+    return !w->by_va || ref_key(w->va) >> e->shift == e->base >> e->shift;
+}
+
+static void ref_invalidate(struct ref_model *r, const struct tlbm_match *w)
+{
+    for (unsigned s = 0; s < TLBM_L2_SETS; s++)
+        for (unsigned i = 0; i < TLBM_L2_WAYS; i++)
+            if (ref_inval_match(&r->l2[s][i], w)) r->l2[s][i].valid = false;
+    for (unsigned u = 0; u < 2; u++)
+        for (unsigned i = 0; i < r->n[u]; i++)
+            if (ref_inval_match(&r->utlb[u][i], w)) r->utlb[u][i].valid = false;
+}
+
+/* White-box: an entry of the model (tag/mask, packed context: regime [0], s2 [1], VMID [31:16],
+ * ASID [47:32]) equals the reference's. */
+static bool same_entry(const struct tlbm_entry *m, const struct ref_entry *r)
+{
+    if ((m->tag != TLBM_TAG_INVALID) != r->valid) return false;
+    if (!r->valid) return true;
+    bool global = !(m->cmask & (0xffffull << 32));
+    return m->tag == r->base && m->mask == ~((1ull << r->shift) - 1) && global == r->global &&
+           (m->ctag & 1) == r->regime && ((m->ctag >> 1) & 1) == r->s2 &&
+           ((m->ctag >> 16) & 0xffff) == r->vmid && (global || ((m->ctag >> 32) & 0xffff) == r->asid) &&
+           m->lru == r->lru;
+}
+
+static void assert_same_state(const struct tlb_model *m, const struct ref_model *r, unsigned step)
+{
+    for (unsigned s = 0; s < TLBM_L2_SETS; s++)
+        for (unsigned i = 0; i < TLBM_L2_WAYS; i++)
+            if (!same_entry(&m->l2[s][i], &r->l2[s][i]))
+                fail_msg("step %u: L2 set %u way %u differs from the reference", step, s, i);
+    for (unsigned u = 0; u < 2; u++)
+        for (unsigned i = 0; i < r->n[u]; i++)
+            if (!same_entry(&m->utlb[u].e[i], &r->utlb[u][i]))
+                fail_msg("step %u: %s-uTLB entry %u differs from the reference", step, u ? "I" : "D", i);
+    assert_int_equal(m->utlb_hits, r->utlb_hits);
+    assert_int_equal(m->l2_hits, r->l2_hits);
+    assert_int_equal(m->walks, r->walks);
+    unsigned n = 0;
+    for (unsigned s = 0; s < TLBM_L2_SETS; s++)
+        for (unsigned i = 0; i < TLBM_L2_WAYS; i++) n += r->l2[s][i].valid;
+    assert_int_equal(tlbm_count_valid(m), n);
+}
+
+static uint64_t rnd_state;
+static uint64_t rnd(void)                       /* xorshift64*: the same sequence on every host */
+{
+    rnd_state ^= rnd_state >> 12; rnd_state ^= rnd_state << 25; rnd_state ^= rnd_state >> 27;
+    return rnd_state * 0x2545f4914f6cdd1dull;
+}
+static uint64_t pick(const uint64_t *v, unsigned n) { return v[rnd() % n]; }
+
+/* A VA: a recently used one (uTLB hits), or a page of one of a few regions (low and TTBR1-high
+ * VAs, 2048 pages each: L2 conflicts and capacity misses), with a random offset and, half the
+ * time, a random top byte (TBI: the model ignores VA[63:56]). */
+static uint64_t rnd_va(const uint64_t *recent)
+{
+    static const uint64_t region[] = { 0x400000, 0x40000000, 0x7fffe00000, 0xffff000000000000ull,
+                                       0xffff800010000000ull };
+    uint64_t va = rnd() % 2 ? recent[rnd() % 16]
+                            : pick(region, 5) + (rnd() % 2048) * 0x1000 + (rnd() % 0x1000);
+    if (rnd() % 2) va = (va & ~(0xffull << 56)) | (rnd() & 0xffull) << 56;
+    return va;
+}
+
+/* Random lookups, inserts (of the looked-up VA after a miss, or of any VA) and TLBIs over
+ * 2 regimes, 3 VMIDs (stage 2 on or off), 5 ASIDs (8- and 16-bit matches), global and nG
+ * entries and 8 mapping sizes (4KB..4TB, plus shifts the model must refuse): every lookup
+ * gives the reference's outcome and the whole state is the reference's every 16 steps. */
+static void test_model_matches_reference(void **state)
+{
+    (void)state;
+    static struct tlb_model m;
+    static struct ref_model r;
+    static const uint64_t asids[] = { 0, 1, 2, 0x101, 0xffff }, vmids[] = { 0, 1, 2 };
+    static const uint64_t shifts[] = { 12, 12, 12, 12, 14, 16, 21, 21, 25, 29, 30, 42, 11, 64 };
+    uint64_t outcomes[3] = { 0 };
+    for (uint64_t seed = 1; seed <= 4; seed++) {
+        rnd_state = seed * 0x9e3779b97f4a7c15ull;
+        tlbm_reset(&m);
+        ref_reset(&r);
+        uint64_t recent[16] = { 0 };
+        for (unsigned step = 0; step < 150000; step++) {
+            struct tlbm_ctx c = { .regime = rnd() % 8 == 0 ? TLBM_EL2 : TLBM_EL10, .s2 = rnd() % 2,
+                                  .vmid = (uint16_t)pick(vmids, 3), .asid = (uint16_t)pick(asids, 5) };
+            unsigned op = (unsigned)(rnd() % 100);
+            uint64_t va = rnd_va(recent);
+            enum tlbm_side side = rnd() % 2 ? TLBM_INSN : TLBM_DATA;
+            if (op < 70) {
+                enum tlbm_hit want = ref_lookup(&r, &c, va, side);
+                enum tlbm_hit got = tlbm_lookup(&m, &c, va, side);
+                if (got != want) fail_msg("seed %llu step %u: lookup %d, reference %d", (unsigned long long)seed, step, got, want);
+                outcomes[want]++;
+                if (want == TLBM_MISS && rnd() % 8) {   /* the walk's result, usually */
+                    unsigned sh = (unsigned)pick(shifts, 14);
+                    bool g = rnd() % 4 == 0;
+                    ref_insert(&r, &c, va, sh, g, side);
+                    tlbm_insert(&m, &c, va, sh, g, side);
+                }
+                recent[rnd() % 16] = va;
+            } else if (op < 95) {                       /* an insert without a miss: overlaps */
+                unsigned sh = (unsigned)pick(shifts, 14);
+                bool g = rnd() % 4 == 0;
+                ref_insert(&r, &c, va, sh, g, side);
+                tlbm_insert(&m, &c, va, sh, g, side);
+            } else {
+                struct tlbm_match w = { .regime = c.regime, .any_vmid = rnd() % 4 == 0, .s2 = c.s2,
+                                        .vmid = c.vmid, .by_asid = rnd() % 2, .keep_global = rnd() % 2,
+                                        .asid = (uint16_t)pick(asids, 5),
+                                        .asid_mask = rnd() % 2 ? 0xff : 0xffff, .by_va = rnd() % 8 != 0,
+                                        .va = va };
+                ref_invalidate(&r, &w);
+                tlbm_invalidate(&m, &w);
+            }
+            if (step % 16 == 0) assert_same_state(&m, &r, step);
+        }
+        assert_same_state(&m, &r, 150000);
+    }
+    print_message("lookups: %llu uTLB hits, %llu L2 hits, %llu misses\n", (unsigned long long)outcomes[TLBM_UTLB_HIT],
+                  (unsigned long long)outcomes[TLBM_L2_HIT], (unsigned long long)outcomes[TLBM_MISS]);
+    /* The mix exercised all three outcomes in earnest. */
+    for (unsigned k = 0; k < 3; k++) assert_true(outcomes[k] > 20000);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -263,6 +475,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_vmid_separation, setup_mmu, teardown),
         cmocka_unit_test(test_model_regime_and_vmid_matches),
         cmocka_unit_test(test_model_capacity),
+        cmocka_unit_test(test_model_matches_reference),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
