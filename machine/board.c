@@ -665,6 +665,7 @@ int board_run(struct board *b)
         /* Records of this round reach the file now (a killed run keeps them). */
         if (TRACE_ON(b->tr) && b->tr->len) tracer_flush(b->tr);
         rr_flush(b->rr);
+        if (rr_past_end(b->rr, b)) return EXIT_REPLAY_DIVERGED;
         /* Idle vCPUs keep up with the others. */
         uint64_t now = max_cycles(b);
         for (unsigned i = 0; i < b->ncpus; i++)
@@ -705,7 +706,10 @@ int board_run(struct board *b)
             } else if (chardev_interactive(b->chr)) {
                 uint64_t wall_ns = (uint64_t)((wall_now() - b->wall_start) * 1e9);
                 if (next > wall_ns) {
-                    uint64_t wait_ms = (next - wall_ns) / 1000000;
+                    /* Rounded up: a wait of 0 ms for an event under 1 ms away would spin
+                     * (and, recording, write a cut per spin); sleeping to or just past the
+                     * event lets the jump go to it uncut unless input ends the wait early. */
+                    uint64_t wait_ms = (next - wall_ns + 999999) / 1000000;
                     if (wait_ms > 1000) wait_ms = 1000;
                     board_input(b, TRACE_RR_AT_IDLE, (int)wait_ms);
                     if (chardev_quit_requested(b->chr)) return EXIT_GUEST_OFF;

@@ -97,6 +97,9 @@ void rr_flush(struct rr *rr);
 const struct trace_rr_input *rr_peek(struct rr *rr, struct trace_ts *ts);
 void rr_pop(struct rr *rr);
 bool rr_have_end(const struct rr *rr);
+/* Replay, every inputs delivered: has a vCPU run past the recorded end? (Then the runs went
+ * apart: a replay must not idle on forever.) Reports the divergence. */
+bool rr_past_end(struct rr *rr, struct board *b);
 void rr_diverged(struct rr *rr, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* End of the run. Record: RUN-END with every vCPU's counts. Replay: compare with the recording,
  * print "replay: identical (...)" or the divergence. Returns the exit status. */

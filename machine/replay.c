@@ -189,6 +189,21 @@ void rr_pop(struct rr *rr) { if (rr && rr->pos < rr->n) rr->pos++; }
 
 bool rr_have_end(const struct rr *rr) { return rr && rr->have_end; }
 
+bool rr_past_end(struct rr *rr, struct board *b)
+{
+    if (!rr || !rr->replay || !rr->have_end || rr->pos < rr->n) return false;
+    for (unsigned i = 0; i < b->ncpus && i < rr->end.nvcpus; i++) {
+        uint64_t ic = cpu_icount(b->cpus[i]), cy = cpu_cycles(b->cpus[i]);
+        if (ic > rr->end.vcpu_insns[i] || cy > rr->end.vcpu_cycles[i]) {
+            rr_diverged(rr, "round %" PRIu64 ": vCPU %u ran past the recording's end (%" PRIu64 " instructions, %" PRIu64
+                        " cycles; the recording ended at %" PRIu64 ", %" PRIu64 ")", b->round, i, ic, cy,
+                        rr->end.vcpu_insns[i], rr->end.vcpu_cycles[i]);
+            return true;
+        }
+    }
+    return false;
+}
+
 void rr_diverged(struct rr *rr, const char *fmt, ...)
 {
     va_list ap;

@@ -1,9 +1,10 @@
 /* tests/guest/echo — an interactive guest for record/replay (tests/replay/run-suite.sh): echoes
  * every byte typed on the console with the virtual count (CNTVCT_EL0) at which it was read, and
  * the RTC (PL031 RTCDR) once at start, so that the console output shows where each input landed
- * in guest time. While no byte is waiting it sleeps in WFI with the virtual timer 1 ms ahead
+ * in guest time. While no byte is waiting it sleeps in WFI with the virtual timer 100 ms ahead
  * (IRQs masked: WFI wakes on the pending PPI, Arm ARM D1.16.2), so an interactive console makes
- * the board's wall-clock idle pacing decide virtual time — the input a recording must hold.
+ * the board's wall-clock idle pacing decide virtual time (a byte typed during
+ * a sleep cuts it short: an idle-cut input) — the input a recording must hold.
  * 'q' prints "RESULT ok" and powers off. Not in run-suite.sh's list (it waits for input); runs
  * unchanged on QEMU (-M virt -nographic). */
 #include "rt.h"
@@ -24,7 +25,7 @@ int main(void)
     for (;;) {
         uint64_t sleeps = 0;
         while (mmio_read32(rt_uart_base + UARTFR) & UARTFR_RXFE) {
-            SYSREG_WRITE(cntv_tval_el0, 62500);         /* 1 ms at 62.5 MHz */
+            SYSREG_WRITE(cntv_tval_el0, 6250000);       /* 100 ms at 62.5 MHz */
             SYSREG_WRITE(cntv_ctl_el0, 1);              /* ENABLE, IMASK = 0 */
             ISB();
             __asm__ volatile("wfi" ::: "memory");
