@@ -64,4 +64,4 @@ c1=$(grep -E '^cpu[0-9]+: ' "$d/rec.err" | sed 's/, irqs.*//'); c2=$(grep -E '^c
 ni=$(./faultline-trace dump "$d/run.rr" | grep -c 'RR-INPUT console ')
 nc=$(./faultline-trace dump "$d/run.rr" | grep -c 'RR-INPUT idle-cut')
 [ -z "$why" ] || fail "$why"
-echo "PASS: $NAME ($(sed -n 's/^replay: //p' "$d/rep.err"); $ni console inputs, $nc idle cuts recorded)"
+echo "PASS: $NAME ($(sed -n 's/^replay: //p' "$d/rep.err"); $ni console inputs, $nc idle cuts recorded, rrfile $(wc -c <"$d/run.rr") bytes)"
