@@ -43,7 +43,8 @@ enum trace_kind {
     TRACE_K_SMMU_XLATE  = 10,
     TRACE_K_DMA         = 11,
     TRACE_K_VCPU_SWITCH = 12,
-    TRACE_K_CONSOLE_IN  = 13,  /* a true external input: replay feeds it back at its icount */
+    TRACE_K_CONSOLE_IN  = 13,  /* a true external input (the replay places it by the rrfile's
+                                * RR-INPUT round and point: an icount repeats across idle rounds) */
     TRACE_K_RUN_END     = 14,
     TRACE_K_NOTE        = 15,  /* free text from the hypervisor (e.g. "outside Xen behaviour") */
     TRACE_K_RR_INPUT    = 16,  /* v1.1: a non-deterministic input of a recorded run (-icount rr=record) */
