@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <inttypes.h>
 #include <time.h>
 #include "machine/board.h"
 #include "gic/gic.h"
@@ -95,6 +96,15 @@ static bool board_icc_write(void *opaque, struct cpu *c, uint32_t enc, uint64_t 
 /* ---- trace stream (docs/trace.md) ---- */
 /* The tracer's clock: records written without a vCPU at hand (p2m changes, SMMU, DMA) are
  * stamped with the vCPU that runs now. */
+void board_clock(struct board *b, struct trace_ts *ts)
+{
+    unsigned i = b->cur_cpu < b->ncpus ? b->cur_cpu : 0;
+    struct cpu *c = b->ncpus ? b->cpus[i] : NULL;
+    memset(ts, 0, sizeof *ts);
+    ts->cycle = c ? cpu_cycles(c) : 0;
+    ts->icount = c ? cpu_icount(c) : 0;
+    ts->vcpu = i;
+}
 static void board_trace_clock(void *opaque, struct trace_ts *ts)
 {
     struct board *b = opaque;
@@ -108,6 +118,26 @@ static void board_console_in(void *opaque, const uint8_t *buf, size_t len)
 {
     struct board *b = opaque;
     trace_console_in(b->tr, NULL, b->console_id, buf, len);
+    if (b->rr && !rr_replaying(b->rr)) {          /* recording: the bytes, where they came */
+        struct trace_ts ts;
+        board_clock(b, &ts);
+        rr_record(b->rr, &ts, &(struct trace_rr_input){ .round = b->round, .point = b->rr_point,
+                                                        .type = TRACE_RR_CONSOLE, .bytes = buf, .n = len });
+    }
+}
+
+/* A value the host gives once at boot (the RTC's start, whether the console can give input):
+ * recorded, or taken from the recording. */
+static uint64_t board_boot_input(struct board *b, uint8_t type, uint64_t live)
+{
+    if (!b->rr) return live;
+    if (!rr_replaying(b->rr)) {
+        rr_record(b->rr, &(struct trace_ts){ 0 }, &(struct trace_rr_input){ .type = type, .value = live });
+        return live;
+    }
+    const struct trace_rr_input *in = rr_peek(b->rr, NULL);
+    if (in && in->type == type && in->round == 0) { uint64_t v = in->value; rr_pop(b->rr); return v; }
+    return live;            /* rr_open checked that both boot inputs lead the file */
 }
 
 void board_hv_policy(const struct fl_options *o, char *buf, size_t len)
@@ -131,38 +161,78 @@ void board_hv_policy(const struct fl_options *o, char *buf, size_t len)
         snprintf(buf + n, len - (size_t)n, ",trap_cycles=%llu", (unsigned long long)o->hv_trap_cycles);
 }
 
-struct tracer *board_trace_open(const struct fl_options *o, int argc, char **argv, char *err, size_t errlen)
+/* Words quoted as a POSIX shell reads them ('...', ' as '\''), so that the line can be pasted
+ * into a shell and split back into argv by the DMA replay (dma_replay.c). replay_key: without
+ * argv[0] and without -icount/-trace and their arguments — the words a replay must repeat
+ * (a replay names rr=replay and may write its own trace). */
+static void board_cmdline(int argc, char **argv, bool replay_key, char *cfg, size_t cap)
 {
-    struct trace_meta m = { 0 };
-    char cfg[4096], pol[512];
     size_t n = 0;
     cfg[0] = 0;
-    /* Words quoted as a POSIX shell reads them ('...', ' as '\''), so that the line can be
-     * pasted into a shell and split back into argv by the DMA replay (dma_replay.c). */
-    for (int i = 0; i < argc && n < sizeof cfg - 8; i++) {
+    for (int i = replay_key ? 1 : 0; i < argc && n + 8 < cap; i++) {
         const char *a = argv[i];
+        if (replay_key) {
+            const char *w = a[0] == '-' && a[1] == '-' ? a + 1 : a;
+            if (!strcmp(w, "-icount") || !strcmp(w, "-trace")) { i++; continue; }
+        }
         bool plain = *a != 0;
         for (const char *p = a; *p; p++)
             plain &= (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
                      strchr("-_./:=,+@%", *p) != NULL;
-        if (i) cfg[n++] = ' ';
+        if (n) cfg[n++] = ' ';
         if (!plain) cfg[n++] = '\'';
-        for (const char *p = a; *p && n < sizeof cfg - 8; p++) {
+        for (const char *p = a; *p && n + 8 < cap; p++) {
             if (*p == '\'') { memcpy(cfg + n, "'\\''", 4); n += 4; }
             else cfg[n++] = *p;
         }
         if (!plain) cfg[n++] = '\'';
         cfg[n] = 0;
     }
+}
+
+int board_trace_meta(const struct fl_options *o, int argc, char **argv, bool rr, struct trace_meta *m,
+                     char *err, size_t errlen)
+{
+    char cfg[4096], pol[512];
+    memset(m, 0, sizeof *m);
+    board_cmdline(argc, argv, false, cfg, sizeof cfg);
     board_hv_policy(o, pol, sizeof pol);
-    int rc = trace_meta_set(&m.emulator_version, "faultline " FAULTLINE_VERSION) |
-             trace_meta_set(&m.machine_config, cfg) | trace_meta_set(&m.hv_policy, pol);
-    if (o->kernel) rc |= trace_meta_add_image_file(&m, "kernel", o->kernel);
-    if (o->initrd) rc |= trace_meta_add_image_file(&m, "initrd", o->initrd);
-    if (o->dtb) rc |= trace_meta_add_image_file(&m, "dtb", o->dtb);
-    struct tracer *tr = NULL;
-    if (rc) snprintf(err, errlen, "-trace: cannot hash the guest images for the header");
-    else if ((tr = tracer_open(o->trace_file, &m, err, errlen))) tr->sync = o->trace_sync;
+    const char *ver = rr ? "faultline " FAULTLINE_VERSION " rr=record" : "faultline " FAULTLINE_VERSION;
+    int rc = trace_meta_set(&m->emulator_version, ver) |
+             trace_meta_set(&m->machine_config, cfg) | trace_meta_set(&m->hv_policy, pol);
+    if (rr) {
+        board_cmdline(argc, argv, true, cfg, sizeof cfg);
+        rc |= trace_meta_set(&m->replay_key, cfg);
+    }
+    const char *what = "the guest images";
+    if (o->kernel) rc |= trace_meta_add_image_file(m, "kernel", o->kernel);
+    if (o->initrd) rc |= trace_meta_add_image_file(m, "initrd", o->initrd);
+    if (o->dtb) rc |= trace_meta_add_image_file(m, "dtb", o->dtb);
+    /* A disk is an input of the run: its contents at start (a replay needs the same bytes). */
+    for (unsigned i = 0; rr && !rc && i < o->ndrives; i++) {
+        char nm[64];
+        snprintf(nm, sizeof nm, "drive %s", o->drives[i].id);
+        what = o->drives[i].file;
+        rc |= trace_meta_add_image_file(m, nm, o->drives[i].file);
+    }
+    if (rc) {
+        snprintf(err, errlen, "cannot hash %s for the header", what);
+        trace_meta_free(m);
+        return -1;
+    }
+    return 0;
+}
+
+struct tracer *board_trace_open(const struct fl_options *o, int argc, char **argv, char *err, size_t errlen)
+{
+    struct trace_meta m;
+    char e2[FL_ERRLEN];
+    if (board_trace_meta(o, argc, argv, false, &m, e2, sizeof e2) < 0) {
+        snprintf(err, errlen, "-trace: %s", e2);
+        return NULL;
+    }
+    struct tracer *tr = tracer_open(o->trace_file, &m, err, errlen);
+    if (tr) tr->sync = o->trace_sync;
     trace_meta_free(&m);
     return tr;
 }
@@ -170,11 +240,16 @@ struct tracer *board_trace_open(const struct fl_options *o, int argc, char **arg
 void board_trace_close(struct board *b, int status)
 {
     if (!b->tr) return;
-    uint64_t cy = 0, ic = 0;
-    for (unsigned i = 0; i < b->ncpus; i++) { cy += cpu_cycles(b->cpus[i]); ic += cpu_icount(b->cpus[i]); }
-    trace_run_end(b->tr, NULL, &(struct trace_run_end){ .exit_status = status, .total_cycles = cy, .total_insns = ic });
-    int e = tracer_close(b->tr);
-    if (e) fprintf(stderr, "faultline: -trace %s: write error: %s\n", b->o->trace_file, strerror(e));
+    struct trace_run_end e = { .exit_status = status, .nvcpus = b->ncpus };
+    for (unsigned i = 0; i < b->ncpus && i < TRACE_MAX_VCPUS; i++) {
+        e.vcpu_cycles[i] = cpu_cycles(b->cpus[i]);
+        e.vcpu_insns[i] = cpu_icount(b->cpus[i]);
+        e.total_cycles += e.vcpu_cycles[i];
+        e.total_insns += e.vcpu_insns[i];
+    }
+    trace_run_end(b->tr, NULL, &e);
+    int werr = tracer_close(b->tr);
+    if (werr) fprintf(stderr, "faultline: -trace %s: write error: %s\n", b->o->trace_file, strerror(werr));
     b->tr = NULL;
 }
 
@@ -247,7 +322,13 @@ struct board *board_create(const struct fl_options *o, struct chardev *chr, char
     struct irq_line rtc_irq = { board_irq_set, b, 32 + VIRT_SPI_RTC };
     /* The RTC reads the host's clock once, at boot (an input of the run, like console input;
      * -rtc base=DATE fixes it), then advances with virtual time only. */
+    b->rr = o->rr_ctx;
     b->rtc_base = o->rtc_base >= 0 ? (uint64_t)o->rtc_base : (uint64_t)time(NULL);
+    b->rtc_base = board_boot_input(b, TRACE_RR_RTC_BASE, b->rtc_base);
+    if (b->rr) {
+        bool possible = board_boot_input(b, TRACE_RR_CONSOLE_STATE, chardev_input_possible(chr)) & 1;
+        if (rr_replaying(b->rr)) chardev_set_replay(chr, possible);
+    }
     b->rtc = pl031_new((uint32_t)b->rtc_base, board_now_ns, b, rtc_irq);
     bus_map_mmio(b->bus, "pl031", mk_pa(VIRT_RTC), 0x1000, &pl031_mmio_ops, b->rtc);
     /* -M virt,sram=on (seed 002): on-chip SRAM, plain memory on the bus (any access size,
@@ -309,8 +390,8 @@ struct board *board_create(const struct fl_options *o, struct chardev *chr, char
         for (unsigned i = 0; i < b->ncpus; i++) cpu_set_tracer(b->cpus[i], b->tr);
         board_virtio_set_tracer(b, b->tr);
         b->console_id = trace_intern(b->tr, "pl011");
-        if (chr) chardev_set_input_hook(chr, board_console_in, b);
     }
+    if ((b->tr || b->rr) && chr) chardev_set_input_hook(chr, board_console_in, b);
     if (o->gdb && !o->dumpdtb) {
         char gerr[160];
         b->gdb = gdbstub_listen(o->gdb, b->cpus, b->ncpus, gerr, sizeof gerr);
@@ -434,6 +515,62 @@ static uint64_t next_timer_event(struct board *b)
     return next;
 }
 
+static const char *point_name(unsigned p) { return trace_rr_point_name(p); }
+
+/* Replay: is the next recorded input due at this point? Checks that none was passed by (the
+ * replay went another way) and that the stamp is the recorded one. 1: due (in *out), 0: not,
+ * -1: diverged. */
+static int rr_due(struct board *b, uint8_t point, const struct trace_rr_input **out)
+{
+    struct trace_ts rts, now;
+    const struct trace_rr_input *in = rr_peek(b->rr, &rts);
+    if (!in) return 0;
+    int c = in->round != b->round ? (in->round < b->round ? -1 : 1) : in->point < point ? -1 : in->point > point;
+    if (c < 0) {
+        rr_diverged(b->rr, "the recording's %s input at round %" PRIu64 " (%s) was never reached; the replay is at round %"
+                    PRIu64 " (%s)", trace_rr_type_name(in->type), in->round, point_name(in->point), b->round, point_name(point));
+        return -1;
+    }
+    if (c > 0) return 0;
+    board_clock(b, &now);
+    if (rts.vcpu != now.vcpu || rts.icount != now.icount || rts.cycle != now.cycle) {
+        rr_diverged(b->rr, "round %" PRIu64 " (%s): the recording's %s input came at vCPU %u icount %" PRIu64 " cycle %"
+                    PRIu64 ", the replay is at vCPU %u icount %" PRIu64 " cycle %" PRIu64, b->round, point_name(point),
+                    trace_rr_type_name(in->type), rts.vcpu, rts.icount, rts.cycle, now.vcpu, now.icount, now.cycle);
+        return -1;
+    }
+    *out = in;
+    return 1;
+}
+
+/* One console input point of the main loop. Live: poll the host (board_console_in records what
+ * comes; the end of input is recorded here). Replay: deliver what the recording got at this
+ * point instead. Returns 0, or -1 when the replay diverged. */
+static int board_input(struct board *b, uint8_t point, int timeout_ms)
+{
+    if (!rr_replaying(b->rr)) {
+        bool possible = chardev_input_possible(b->chr);
+        b->rr_point = point;
+        chardev_poll(b->chr, timeout_ms);
+        if (b->rr && possible && !chardev_input_possible(b->chr)) {
+            struct trace_ts ts;
+            board_clock(b, &ts);
+            rr_record(b->rr, &ts, &(struct trace_rr_input){ .round = b->round, .point = point, .type = TRACE_RR_CONSOLE_EOF });
+        }
+        return 0;
+    }
+    chardev_poll(b->chr, 0);                     /* pending bytes to the UART; no host read */
+    const struct trace_rr_input *in;
+    int r;
+    while ((r = rr_due(b, point, &in)) == 1) {
+        if (in->type == TRACE_RR_CONSOLE) chardev_inject(b->chr, in->bytes, in->n);
+        else if (in->type == TRACE_RR_CONSOLE_EOF) chardev_set_input_ended(b->chr);
+        else break;                              /* an idle cut: the caller's */
+        rr_pop(b->rr);
+    }
+    return r < 0 ? -1 : 0;
+}
+
 /* The debugger stops the whole machine: nothing runs (and virtual time stands still) until it
  * resumes. Returns -1 to go on, or an exit status. */
 static int gdb_stop(struct board *b, struct cpu *c, int sig)
@@ -465,6 +602,7 @@ int board_run(struct board *b)
     }
     for (;;) {
         bool progressed = false, all_halted = true;
+        b->round++;
         for (unsigned i = 0; i < b->ncpus; i++) {
             struct cpu *c = b->cpus[i];
             if (cpu_is_halted(c)) continue;
@@ -526,12 +664,14 @@ int board_run(struct board *b)
         }
         /* Records of this round reach the file now (a killed run keeps them). */
         if (TRACE_ON(b->tr) && b->tr->len) tracer_flush(b->tr);
+        rr_flush(b->rr);
+        if (rr_past_end(b->rr, b)) return EXIT_REPLAY_DIVERGED;
         /* Idle vCPUs keep up with the others. */
         uint64_t now = max_cycles(b);
         for (unsigned i = 0; i < b->ncpus; i++)
             if (!cpu_is_halted(b->cpus[i]) && cpu_cycles(b->cpus[i]) < now) advance_to(b, b->cpus[i], now);
         if (board_virtio_poll(b)) progressed = true;     /* DMA engine work left (PL330) */
-        chardev_poll(b->chr, 0);
+        if (board_input(b, TRACE_RR_AT_ROUND, 0) < 0) return EXIT_REPLAY_DIVERGED;
         if (chardev_quit_requested(b->chr)) return EXIT_GUEST_OFF;
         if (b->gdb) {
             /* A debugger connecting, or its Ctrl-C, stops the machine (as QEMU's gdbstub). */
@@ -555,15 +695,35 @@ int board_run(struct board *b)
              * the time elapsed since boot, so `sleep 1` in the guest takes a second and typed
              * input lands in the idle period where it happened. Without one (tests, batch
              * runs) idle time is skipped at once: a deterministic, CPU-free jump. */
-            if (chardev_interactive(b->chr)) {
+            if (rr_replaying(b->rr)) {
+                /* Replay: the inputs of the wait, and the cut, as recorded. */
+                const struct trace_rr_input *in;
+                if (board_input(b, TRACE_RR_AT_IDLE, 0) < 0) return EXIT_REPLAY_DIVERGED;
+                if (chardev_quit_requested(b->chr)) return EXIT_GUEST_OFF;
+                int r = rr_due(b, TRACE_RR_AT_IDLE, &in);
+                if (r < 0) return EXIT_REPLAY_DIVERGED;
+                if (r && in->type == TRACE_RR_IDLE_CUT) { next = in->value; rr_pop(b->rr); }
+            } else if (chardev_interactive(b->chr)) {
                 uint64_t wall_ns = (uint64_t)((wall_now() - b->wall_start) * 1e9);
                 if (next > wall_ns) {
-                    uint64_t wait_ms = (next - wall_ns) / 1000000;
+                    /* Rounded up: a wait of 0 ms for an event under 1 ms away would spin
+                     * (and, recording, write a cut per spin); sleeping to or just past the
+                     * event lets the jump go to it uncut unless input ends the wait early. */
+                    uint64_t wait_ms = (next - wall_ns + 999999) / 1000000;
                     if (wait_ms > 1000) wait_ms = 1000;
-                    chardev_poll(b->chr, (int)wait_ms);
+                    board_input(b, TRACE_RR_AT_IDLE, (int)wait_ms);
                     if (chardev_quit_requested(b->chr)) return EXIT_GUEST_OFF;
                     wall_ns = (uint64_t)((wall_now() - b->wall_start) * 1e9);
-                    if (wall_ns < next) next = wall_ns > max_cycles(b) ? wall_ns : max_cycles(b);
+                    if (wall_ns < next) {
+                        /* A host-time decision that changes virtual time: an input of the run. */
+                        next = wall_ns > max_cycles(b) ? wall_ns : max_cycles(b);
+                        if (b->rr) {
+                            struct trace_ts ts;
+                            board_clock(b, &ts);
+                            rr_record(b->rr, &ts, &(struct trace_rr_input){ .round = b->round, .point = TRACE_RR_AT_IDLE,
+                                                                           .type = TRACE_RR_IDLE_CUT, .value = next });
+                        }
+                    }
                 }
             }
             for (unsigned i = 0; i < b->ncpus; i++)
@@ -571,7 +731,15 @@ int board_run(struct board *b)
             continue;
         }
         if (chardev_input_possible(b->chr)) {
-            chardev_poll(b->chr, -1);       /* sleep until the user types */
+            /* Sleep until the user types. A replay with no input left to give here would wait
+             * forever: the recording ended in this wait (killed), or the runs went apart. */
+            if (rr_replaying(b->rr) && !rr_peek(b->rr, NULL)) {
+                if (!rr_have_end(b->rr)) return EXIT_GUEST_OFF;     /* rr_finish says why */
+                rr_diverged(b->rr, "round %" PRIu64 ": the replay waits for console input and the recording has none left",
+                            b->round);
+                return EXIT_REPLAY_DIVERGED;
+            }
+            if (board_input(b, TRACE_RR_AT_BLOCK, -1) < 0) return EXIT_REPLAY_DIVERGED;
             if (chardev_quit_requested(b->chr)) return EXIT_GUEST_OFF;
             continue;
         }

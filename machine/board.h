@@ -8,7 +8,8 @@
 #define BOARD_MAX_CPUS 8
 
 /* Exit statuses of the emulator (documented in --help). */
-enum { EXIT_GUEST_OFF = 0, EXIT_HOST_ERROR = 1, EXIT_GUEST_STUCK = 2, EXIT_ICOUNT_LIMIT = 3 };
+enum { EXIT_GUEST_OFF = 0, EXIT_HOST_ERROR = 1, EXIT_GUEST_STUCK = 2, EXIT_ICOUNT_LIMIT = 3,
+       EXIT_REPLAY_DIVERGED = 4 };
 
 struct board {
     const struct fl_options *o;
@@ -38,6 +39,9 @@ struct board {
     unsigned cur_cpu;          /* the vCPU running now (trace clock) */
     int last_vcpu;             /* the last one that ran (VCPU-SWITCH records), -1: none yet */
     uint32_t console_id;       /* interned "pl011" (CONSOLE-IN records) */
+    struct rr *rr;             /* -icount rr=record|replay (o->rr_ctx), NULL: off */
+    uint64_t round;            /* main-loop iterations so far: where inputs are placed */
+    uint8_t rr_point;          /* enum trace_rr_point of the console poll in progress */
 };
 
 /* chr may be NULL (tests): no console. Returns NULL with err. */
@@ -71,6 +75,37 @@ bool board_virtio_poll(struct board *b);
 struct tracer *board_trace_open(const struct fl_options *o, int argc, char **argv, char *err, size_t errlen);
 /* RUN-END record, flush and close. */
 void board_trace_close(struct board *b, int status);
+/* The header of a run's trace (rr: also the replay key and every -drive's SHA-256). 0, or -1
+ * with err; trace_meta_free it. */
+struct trace_meta;
+int board_trace_meta(const struct fl_options *o, int argc, char **argv, bool rr, struct trace_meta *m,
+                     char *err, size_t errlen);
+/* The stamp (vCPU, icount, cycle) of the vCPU that runs now. */
+struct trace_ts;
+void board_clock(struct board *b, struct trace_ts *ts);
+
+/* machine/replay.c — record/replay (-icount rr=...; docs/trace.md "Record and replay"). */
+struct rr;
+struct trace_rr_input;
+/* Record: create rrfile with the header. Replay: read it whole, refuse another command line,
+ * other images or a damaged file. NULL with err. */
+struct rr *rr_open(const struct fl_options *o, int argc, char **argv, char *err, size_t errlen);
+bool rr_replaying(const struct rr *rr);
+void rr_record(struct rr *rr, const struct trace_ts *ts, const struct trace_rr_input *in);  /* record mode */
+void rr_flush(struct rr *rr);
+/* Replay: the next recorded input (and its stamp), NULL when none are left; rr_pop consumes it. */
+const struct trace_rr_input *rr_peek(struct rr *rr, struct trace_ts *ts);
+void rr_pop(struct rr *rr);
+bool rr_have_end(const struct rr *rr);
+/* Replay, every inputs delivered: has a vCPU run past the recorded end? (Then the runs went
+ * apart: a replay must not idle on forever.) Reports the divergence. */
+bool rr_past_end(struct rr *rr, struct board *b);
+void rr_diverged(struct rr *rr, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* End of the run. Record: RUN-END with every vCPU's counts. Replay: compare with the recording,
+ * print "replay: identical (...)" or the divergence. Returns the exit status. */
+int rr_finish(struct rr *rr, struct board *b, int status);
+void rr_free(struct rr *rr);
+
 /* "xen,mmio=lazy,mmio_granule=page,mmio_type=p2m_mmio_direct_c" etc. */
 void board_hv_policy(const struct fl_options *o, char *buf, size_t len);
 

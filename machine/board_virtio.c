@@ -151,7 +151,7 @@ int board_virtio_create(struct board *b, char *err, size_t errlen)
         if (d->kind == FL_DEV_VIRTIO_BLK) {
             const struct fl_drive *dr = &o->drives[d->drive];
             char e2[FL_ERRLEN];
-            v->blk[n] = virtio_blk_new(dr->file, dr->id, dr->readonly, e2, sizeof e2);
+            v->blk[n] = virtio_blk_new(dr->file, dr->id, dr->readonly, dr->snapshot, e2, sizeof e2);
             if (!v->blk[n]) { snprintf(err, errlen, "-drive id=%s: %s", dr->id, e2); return -1; }
             ops = &virtio_blk_ops;
             dev = v->blk[n];

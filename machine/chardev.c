@@ -25,6 +25,7 @@ enum chr_kind { CHR_NULL, CHR_STDIO, CHR_FILE };
 struct chardev {
     enum chr_kind kind;
     bool mux, escape_pending, quit, eof;
+    bool replay;                /* -icount rr=replay: no host input (chardev_set_replay) */
     int in_fd, out_fd;
     size_t (*can_receive)(void *opaque);
     void (*receive)(void *opaque, const uint8_t *buf, size_t len);
@@ -211,7 +212,7 @@ int chardev_poll(struct chardev *c, int timeout_ms)
 {
     if (!c) return 0;
     flush_pending(c);
-    if (c->kind != CHR_STDIO || c->eof || c->npending >= sizeof c->pending) return 0;
+    if (c->replay || c->kind != CHR_STDIO || c->eof || c->npending >= sizeof c->pending) return 0;
     struct pollfd p = { c->in_fd, POLLIN, 0 };
     int r = poll(&p, 1, timeout_ms);
     if (r <= 0) return 0;
@@ -231,9 +232,19 @@ bool chardev_input_possible(const struct chardev *c)
     return c && c->kind == CHR_STDIO && !c->eof;
 }
 
+void chardev_set_replay(struct chardev *c, bool input_possible)
+{
+    if (!c) return;
+    if (c->kind == CHR_STDIO) term_restore();    /* nothing is read: keep the user's terminal */
+    c->replay = true;
+    c->eof = !input_possible;
+}
+
+void chardev_set_input_ended(struct chardev *c) { if (c) c->eof = true; }
+
 bool chardev_quit_requested(const struct chardev *c) { return c && c->quit; }
 
 bool chardev_interactive(const struct chardev *c)
 {
-    return chardev_input_possible(c) && c->in_fd >= 0 && isatty(c->in_fd);
+    return !c->replay && chardev_input_possible(c) && c->in_fd >= 0 && isatty(c->in_fd);
 }

@@ -83,8 +83,10 @@ void fl_print_help(void *fp)
 "  -hv none|xen[,dom0_mem=SIZE][,hypervisor-node=on|off][,mmio=eager|lazy|hypercall][,...]\n"
 "                      hypervisor: none (default) or the native Xen-like one (-hv help)\n"
 "Devices:\n"
-"  -drive file=FILE,if=none,format=raw,id=ID[,readonly=on]\n"
-"                      a host file as a raw disk, for -device virtio-blk-device,drive=ID\n"
+"  -drive file=FILE,if=none,format=raw,id=ID[,readonly=on][,snapshot=on]\n"
+"                      a host file as a raw disk, for -device virtio-blk-device,drive=ID;\n"
+"                      snapshot=on: guest writes go to a private in-memory copy, the file\n"
+"                      is never modified (how a recorded run's disk stays replayable)\n"
 "  -device virtio-blk-device,drive=ID | virtio-rng-device | help\n"
 "                      virtio-mmio devices, in order at 0x0a000000 + n*0x200 (SPI 16+n)\n"
 "  -device pl330[,sid=N][,iommu=on|off]\n"
@@ -115,11 +117,23 @@ void fl_print_help(void *fp)
 "                      or a fixed DATE (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS, UTC) for\n"
 "                      reproducible guest dates; the RTC then advances with virtual time\n"
 "  -summary|-no-summary  print (default) or not the statistics summary at exit\n"
+"Record and replay (docs/trace.md \"Record and replay\"):\n"
+"  -icount shift=auto,rr=record|replay,rrfile=FILE\n"
+"                      QEMU's spelling. rr=record writes every non-deterministic input\n"
+"                      (console bytes, wall-clock-shortened idle jumps, the RTC start) to\n"
+"                      FILE with its position; rr=replay runs the same command line with no\n"
+"                      live input, feeds FILE's inputs back at their positions, and ends with\n"
+"                      \"replay: identical (N instructions, M cycles)\" or the first divergence\n"
+"                      (exit status 4). A replay refuses a different command line (-icount\n"
+"                      and -trace aside) or a kernel/initrd/dtb/-drive file whose SHA-256\n"
+"                      differs. shift= is accepted and ignored only as shift=auto: guest time\n"
+"                      always comes from the cycle model (1 cycle = 1 ns); no -gdb with rr\n"
 "  -h|--help, --version\n"
 "\n"
 "Not implemented yet: the monitor (C-a c).\n"
 "Exit status: 0 guest powered off (PSCI SYSTEM_OFF, or SYSTEM_RESET with -no-reboot) or C-a x;\n"
-"1 bad option or host error; 2 guest can never make progress; 3 -icount-limit reached.\n");
+"1 bad option or host error; 2 guest can never make progress; 3 -icount-limit reached;\n"
+"4 a replay diverged from its recording.\n");
 }
 
 int fl_parse_size(const char *s, uint64_t *out)
@@ -309,12 +323,16 @@ static int parse_drive(const char *arg, struct fl_options *o, char *err, size_t 
             if_none = true;
         } else if (!strcmp(tok, "format")) {
             if (strcmp(val, "raw")) FAIL("-drive %s: format=%s: only format=raw is supported", arg, val);
+        } else if (!strcmp(tok, "snapshot")) {
+            if (!strcmp(val, "on")) d->snapshot = true;
+            else if (!strcmp(val, "off")) d->snapshot = false;
+            else FAIL("-drive %s: snapshot=%s: must be on or off", arg, val);
         } else if (!strcmp(tok, "readonly")) {
             if (!strcmp(val, "on")) d->readonly = true;
             else if (!strcmp(val, "off")) d->readonly = false;
             else FAIL("-drive %s: readonly=%s: must be on or off", arg, val);
         } else {
-            FAIL("-drive %s: unknown property '%s' (supported: file, if, format, id, readonly)", arg, tok);
+            FAIL("-drive %s: unknown property '%s' (supported: file, if, format, id, readonly, snapshot)", arg, tok);
         }
     }
     if (!d->file[0]) FAIL("-drive %s: file= is required", arg);
@@ -462,6 +480,36 @@ static int parse_rtc(const char *v, struct fl_options *o, char *err, size_t errl
     return 0;
 }
 
+/* -icount [shift=auto][,rr=record|replay,rrfile=FILE] — QEMU's record/replay spelling. */
+static int parse_icount(const char *v, struct fl_options *o, char *err, size_t errlen)
+{
+    char buf[1200];
+    if (snprintf(buf, sizeof buf, "%s", v) >= (int)sizeof buf) FAIL("-icount: argument too long");
+    char *save, *tok;
+    const char *file = NULL;
+    for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        if (!strncmp(tok, "shift=", 6)) {
+            if (strcmp(tok + 6, "auto"))
+                FAIL("-icount %s: shift=%s: only shift=auto (faultline's guest time always comes from its "
+                     "cycle model, 1 cycle = 1 ns; there is no fixed instructions-per-ns shift)", v, tok + 6);
+        } else if (!strcmp(tok, "rr=record")) o->rr = FL_RR_RECORD;
+        else if (!strcmp(tok, "rr=replay")) o->rr = FL_RR_REPLAY;
+        else if (!strcmp(tok, "rr=off")) o->rr = FL_RR_OFF;
+        else if (!strncmp(tok, "rrfile=", 7)) file = v + (tok - buf) + 7;
+        else FAIL("-icount %s: '%s': expected shift=auto, rr=record|replay|off, rrfile=FILE", v, tok);
+    }
+    if (o->rr && (!file || !*file || *file == ','))
+        FAIL("-icount %s: rr=%s needs rrfile=FILE", v, o->rr == FL_RR_RECORD ? "record" : "replay");
+    if (file) {
+        size_t n = strcspn(file, ",");
+        char *f = malloc(n + 1);
+        if (!f) FAIL("-icount: out of memory");
+        memcpy(f, file, n); f[n] = 0;
+        o->rr_file = f;
+    }
+    return 0;
+}
+
 int fl_parse_args(int argc, char **argv, struct fl_options *o, char *err, size_t errlen)
 {
     memset(o, 0, sizeof *o);
@@ -490,7 +538,8 @@ int fl_parse_args(int argc, char **argv, struct fl_options *o, char *err, size_t
         /* options with one argument */
         static const char *const with_arg[] = {
             "M", "machine", "cpu", "m", "smp", "kernel", "initrd", "append", "dtb", "serial",
-            "d", "D", "gdb", "icount-limit", "quantum", "seed", "rtc", "hv", "drive", "device", "trace", NULL };
+            "d", "D", "gdb", "icount-limit", "quantum", "seed", "rtc", "hv", "drive", "device", "trace",
+            "icount", NULL };
         int k;
         for (k = 0; with_arg[k]; k++) if (!strcmp(opt, with_arg[k])) break;
         if (!with_arg[k]) FAIL("%s: unknown option (see --help)", argv[i]);
@@ -556,6 +605,8 @@ int fl_parse_args(int argc, char **argv, struct fl_options *o, char *err, size_t
             if (!f) FAIL("-trace: out of memory");
             memcpy(f, file, n); f[n] = 0;
             o->trace_file = f;
+        } else if (!strcmp(opt, "icount")) {
+            if (parse_icount(v, o, err, errlen) < 0) return -1;
         } else if (!strcmp(opt, "drive")) {
             if (parse_drive(v, o, err, errlen) < 0) return -1;
         } else if (!strcmp(opt, "device")) {
@@ -565,6 +616,8 @@ int fl_parse_args(int argc, char **argv, struct fl_options *o, char *err, size_t
     }
     if (resolve_devices(o, err, errlen) < 0) return -1;
     if (!o->kernel && !o->dumpdtb) FAIL("-kernel: no kernel given (faultline has no firmware; see --help)");
+    if (o->rr && o->gdb) FAIL("-icount rr=%s: not with -gdb (a debugger is an input the recording cannot hold)",
+                              o->rr == FL_RR_RECORD ? "record" : "replay");
     if (o->gdb_wait && !o->gdb) FAIL("-S: starting stopped needs a debugger: add -s or -gdb tcp::PORT");
     if (o->initrd && !o->kernel) FAIL("-initrd: needs -kernel");
     if (o->hv_trap_cycles == UINT64_MAX) o->hv_trap_cycles = fl_default_trap_cycles(o->cpu_profile);

@@ -299,6 +299,8 @@ static int replay_setup(struct replay *rp, struct dma_replay_summary *sum, char 
      * file, DTB dump or summary. */
     o->trace_file = NULL;
     o->tracer = NULL;
+    o->rr = FL_RR_OFF;
+    o->rr_file = NULL;
     o->gdb = NULL;
     o->gdb_wait = false;
     o->dumpdtb = NULL;

@@ -130,6 +130,11 @@ bool chardev_interactive(const struct chardev *c);     /* input from a terminal 
 bool chardev_quit_requested(const struct chardev *c);   /* Ctrl-A x */
 /* Feed input as if it came from the host (tests, replay). */
 void chardev_inject(struct chardev *c, const uint8_t *buf, size_t len);
+/* Replay (-icount rr=replay): the host is never read again (chardev_poll only hands pending
+ * bytes to the frontend), the terminal is left as it was, and whether input is still possible
+ * is what the recording says (chardev_set_input_ended). */
+void chardev_set_replay(struct chardev *c, bool input_possible);
+void chardev_set_input_ended(struct chardev *c);
 
 /* ---- PL011 UART (machine/pl011.c, ARM PrimeCell UART PL011 TRM DDI 0183) ---- */
 struct pl011;
@@ -223,7 +228,8 @@ enum fl_iommu { FL_IOMMU_DEFAULT = 0, FL_IOMMU_NONE, FL_IOMMU_SMMUV2 };
 /* -device pl330[,sid=N][,iommu=on|off]: the DMA-330 at VIRT_DMA (machine/pl330.h), not a virtio
  * transport (the transports are numbered without it); at most one. */
 enum fl_device_kind { FL_DEV_VIRTIO_BLK = 1, FL_DEV_VIRTIO_RNG, FL_DEV_PL330 };
-struct fl_drive { char id[32]; char file[1024]; bool readonly; };
+struct fl_drive { char id[32]; char file[1024]; bool readonly;
+                  bool snapshot;       /* snapshot=on: writes go to a private in-memory overlay */ };
 struct fl_device {
     enum fl_device_kind kind;
     int drive;                           /* index in drives[] (virtio-blk) */
@@ -271,6 +277,9 @@ struct fl_options {
     unsigned ndevices;
     enum fl_iommu iommu;                 /* -M virt,iommu=smmuv2|none; default: smmuv2 with devices */
     bool sram;                           /* -M virt,sram=on: 64 KiB mmio-sram at VIRT_SRAM (seed 002) */
+    enum { FL_RR_OFF = 0, FL_RR_RECORD, FL_RR_REPLAY } rr;  /* -icount ...,rr=record|replay */
+    const char *rr_file;                 /* -icount ...,rrfile=FILE */
+    struct rr *rr_ctx;                   /* opened by main before board_create (NULL: off) */
 };
 /* 0 ok; -1 with err = "what: why" (print as "faultline: <err>", exit 1). */
 int fl_parse_args(int argc, char **argv, struct fl_options *o, char *err, size_t errlen);

@@ -40,6 +40,10 @@ int main(int argc, char **argv)
         fprintf(stderr, "faultline: %s\n", err);
         return EXIT_HOST_ERROR;
     }
+    if (o.rr && !(o.rr_ctx = rr_open(&o, argc, argv, err, sizeof err))) {
+        fprintf(stderr, "faultline: %s\n", err);
+        return EXIT_HOST_ERROR;
+    }
     const char *serial = o.serial ? o.serial : o.nographic ? "mon:stdio" : "stdio";
     struct chardev *chr = chardev_open(serial, false, err, sizeof err);
     if (!chr) { fprintf(stderr, "faultline: %s\n", err); return EXIT_HOST_ERROR; }
@@ -54,6 +58,8 @@ int main(int argc, char **argv)
     int status = board_run(b);
     chardev_close(chr);
     board_trace_close(b, status);
+    status = rr_finish(o.rr_ctx, b, status);
+    rr_free(o.rr_ctx);
     if (o.summary) board_print_summary(b, stderr);
     board_free(b);
     if (logf) fclose(logf);

@@ -154,6 +154,7 @@ static const uint32_t payload_min[TRACE_K__COUNT] = {
     [TRACE_K_IRQ] = 12,         [TRACE_K_HCALL] = 72,      [TRACE_K_TLBI] = 16,
     [TRACE_K_SMMU_XLATE] = 32,  [TRACE_K_DMA] = 36,        [TRACE_K_VCPU_SWITCH] = 20,
     [TRACE_K_CONSOLE_IN] = 4,   [TRACE_K_RUN_END] = 24,    [TRACE_K_NOTE] = 0,
+    [TRACE_K_RR_INPUT] = 24,
 };
 
 /* ================================== writer ================================== */
@@ -261,7 +262,7 @@ static void put_header_field(uint8_t **p, uint16_t tag, const void *v, uint32_t 
     put_bytes(p, v, n);
 }
 
-enum { HDR_TAG_VERSION = 1, HDR_TAG_MACHINE = 2, HDR_TAG_POLICY = 3, HDR_TAG_IMAGE = 4 };
+enum { HDR_TAG_VERSION = 1, HDR_TAG_MACHINE = 2, HDR_TAG_POLICY = 3, HDR_TAG_IMAGE = 4, HDR_TAG_REPLAY_KEY = 5 };
 
 static size_t slen(const char *s) { return s ? strlen(s) : 0; }
 
@@ -276,6 +277,8 @@ static int write_header(struct tracer *tr, const struct trace_meta *m)
     n += 8 + slen(m->emulator_version) + 8 + slen(m->machine_config) + 8 + slen(m->hv_policy);
     for (unsigned i = 0; i < m->n_images && i < TRACE_MAX_IMAGES; i++)
         n += 8 + 32 + slen(m->images[i].name);
+    if (m->replay_key)
+        n += 8 + slen(m->replay_key);
     if (n > TRACE_MAX_PAYLOAD)
         return EINVAL;
     if (reserve(tr, n))
@@ -296,6 +299,8 @@ static int write_header(struct tracer *tr, const struct trace_meta *m)
         put_bytes(&p, m->images[i].sha256, 32);
         put_bytes(&p, m->images[i].name ? m->images[i].name : "", nl);
     }
+    if (m->replay_key)
+        put_header_field(&p, HDR_TAG_REPLAY_KEY, m->replay_key, (uint32_t)slen(m->replay_key));
     put32(&p, trace_crc32(0, h, n - 4));
     tr->len = n;
     return tracer_flush(tr);
@@ -509,12 +514,30 @@ void trace_emit_console_in(struct tracer *tr, const struct trace_ts *ts, uint32_
 
 void trace_emit_run_end(struct tracer *tr, const struct trace_ts *ts, const struct trace_run_end *e)
 {
-    uint8_t *p = rec_begin(tr, 24);
+    uint32_t nv = e->nvcpus < TRACE_MAX_VCPUS ? e->nvcpus : TRACE_MAX_VCPUS;
+    uint8_t *p = rec_begin(tr, 24 + (nv ? 8 + 16 * nv : 0));
     if (!p) return;
     put32(&p, (uint32_t)e->exit_status); put32(&p, e->reason);
     put64(&p, e->total_cycles); put64(&p, e->total_insns);
+    if (nv) {
+        put32(&p, nv); put32(&p, 0);
+        for (uint32_t i = 0; i < nv; i++) { put64(&p, e->vcpu_insns[i]); put64(&p, e->vcpu_cycles[i]); }
+    }
     rec_end(tr, ts, TRACE_K_RUN_END, p);
     tracer_flush(tr);   /* the run is over: nothing may stay in the buffer */
+}
+
+void trace_emit_rr_input(struct tracer *tr, const struct trace_ts *ts, const struct trace_rr_input *e)
+{
+    size_t n = e->n;
+    if (n > TRACE_MAX_PAYLOAD - 24)
+        n = TRACE_MAX_PAYLOAD - 24;
+    uint8_t *p = rec_begin(tr, 24 + n);
+    if (!p) return;
+    put64(&p, e->round); put64(&p, e->value);
+    put32(&p, e->dev); put8(&p, e->type); put8(&p, e->point); put16(&p, 0);
+    if (n) put_bytes(&p, e->bytes, n);
+    rec_end(tr, ts, TRACE_K_RR_INPUT, p);
 }
 
 void trace_emit_note(struct tracer *tr, const struct trace_ts *ts, const char *text)
@@ -597,6 +620,7 @@ void trace_meta_free(struct trace_meta *m)
     free(m->emulator_version);
     free(m->machine_config);
     free(m->hv_policy);
+    free(m->replay_key);
     for (unsigned i = 0; i < m->n_images && i < TRACE_MAX_IMAGES; i++)
         free(m->images[i].name);
     memset(m, 0, sizeof *m);
@@ -704,6 +728,7 @@ static int read_header(struct trace_reader *r)
         case HDR_TAG_VERSION: field = &r->meta.emulator_version; break;
         case HDR_TAG_MACHINE: field = &r->meta.machine_config; break;
         case HDR_TAG_POLICY:  field = &r->meta.hv_policy; break;
+        case HDR_TAG_REPLAY_KEY: field = &r->meta.replay_key; break;
         case HDR_TAG_IMAGE:
             if (n < 32) { rc = TRACE_ERR_HEADER; break; }
             if (r->meta.n_images < TRACE_MAX_IMAGES) {
@@ -888,6 +913,23 @@ static int decode(struct trace_reader *r, struct trace_rec *rec)
         struct trace_run_end *e = &rec->ev.run_end;
         e->exit_status = (int32_t)get32(&p); e->reason = get32(&p);
         e->total_cycles = get64(&p); e->total_insns = get64(&p);
+        e->nvcpus = 0;
+        if (rec->len >= 32) {           /* v1.1 tail: per-vCPU counts */
+            uint32_t nv = get32(&p);
+            (void)get32(&p);
+            if (nv > TRACE_MAX_VCPUS || rec->len < 32 + 16 * nv)
+                return TRACE_ERR_MALFORMED;
+            e->nvcpus = nv;
+            for (uint32_t i = 0; i < nv; i++) { e->vcpu_insns[i] = get64(&p); e->vcpu_cycles[i] = get64(&p); }
+        }
+        break;
+    }
+    case TRACE_K_RR_INPUT: {
+        struct trace_rr_input *e = &rec->ev.rr_input;
+        e->round = get64(&p); e->value = get64(&p);
+        e->dev = get32(&p); e->type = get8(&p); e->point = get8(&p); (void)get16(&p);
+        e->bytes = p;
+        e->n = rec->len - 24;
         break;
     }
     case TRACE_K_NOTE:
@@ -996,7 +1038,10 @@ void trace_close(struct trace_reader *r)
       return v < sizeof t / sizeof t[0] && t[v] ? t[v] : "?"; }
 
 NAME_FN(trace_kind_name, [0] = "?", "STRING", "EXC-TAKEN", "EXC-RETURN", "S2-FAULT", "P2M", "MMIO",
-        "IRQ", "HCALL", "TLBI", "SMMU-XLATE", "DMA", "VCPU-SWITCH", "CONSOLE-IN", "RUN-END", "NOTE")
+        "IRQ", "HCALL", "TLBI", "SMMU-XLATE", "DMA", "VCPU-SWITCH", "CONSOLE-IN", "RUN-END", "NOTE",
+        "RR-INPUT")
+NAME_FN(trace_rr_type_name, "console", "idle-cut", "rtc-base", "console-eof", "console-state")
+NAME_FN(trace_rr_point_name, "boot", "round", "idle", "block")
 NAME_FN(trace_s2_outcome_name, "mapped", "inject-dabt", "inject-pabt", "emulated-mmio", "spurious",
         "domain-crash")
 NAME_FN(trace_fault_class_name, "translation", "access-flag", "permission", "alignment", "external",

@@ -18,7 +18,8 @@
 #include "mmu/mmu.h"
 
 #define TRACE_FORMAT_MAJOR 1   /* incompatible layout change: readers refuse other majors */
-#define TRACE_FORMAT_MINOR 0   /* compatible growth: new kinds, fields appended to payloads */
+#define TRACE_FORMAT_MINOR 1   /* compatible growth: new kinds, fields appended to payloads
+                                * (1: RR-INPUT, RUN-END per-vCPU tail, header tag 5) */
 #define TRACE_MAGIC        "FLTRACE\x1a"   /* 8 bytes; \x1a stops a `type`d binary, as PNG does */
 #define TRACE_MAGIC_LEN    8
 #define TRACE_REC_HDR_LEN  40   /* bytes of the per-record frame before the payload */
@@ -26,6 +27,7 @@
                                         * length must not make it allocate gigabytes */
 #define TRACE_MAX_IMAGES   16
 #define TRACE_HCALL_NARGS  6
+#define TRACE_MAX_VCPUS    8    /* per-vCPU counts in RUN-END */
 
 /* ---- record kinds (u16 on disk; values are frozen once released) ---- */
 enum trace_kind {
@@ -41,9 +43,11 @@ enum trace_kind {
     TRACE_K_SMMU_XLATE  = 10,
     TRACE_K_DMA         = 11,
     TRACE_K_VCPU_SWITCH = 12,
-    TRACE_K_CONSOLE_IN  = 13,  /* a true external input: replay feeds it back at its icount */
+    TRACE_K_CONSOLE_IN  = 13,  /* a true external input (the replay places it by the rrfile's
+                                * RR-INPUT round and point: an icount repeats across idle rounds) */
     TRACE_K_RUN_END     = 14,
     TRACE_K_NOTE        = 15,  /* free text from the hypervisor (e.g. "outside Xen behaviour") */
+    TRACE_K_RR_INPUT    = 16,  /* v1.1: a non-deterministic input of a recorded run (-icount rr=record) */
     TRACE_K__COUNT
 };
 
@@ -219,6 +223,37 @@ struct trace_run_end {
     uint32_t reason;           /* interned text, 0 if none */
     uint64_t total_cycles;
     uint64_t total_insns;
+    /* v1.1 tail, written when nvcpus > 0: each vCPU's final counts (a replay checks them) */
+    uint32_t nvcpus;
+    uint64_t vcpu_insns[TRACE_MAX_VCPUS], vcpu_cycles[TRACE_MAX_VCPUS];
+};
+
+/* Record/replay (docs/trace.md "Record and replay"): where an input entered the run. The board's
+ * main loop is deterministic between its input points, so (round, point) places an input
+ * exactly; the record's stamp (vCPU, icount, cycle) is checked by the replay. */
+enum trace_rr_type {
+    TRACE_RR_CONSOLE = 0,       /* console bytes (as CONSOLE-IN), delivered at (round, point) */
+    TRACE_RR_IDLE_CUT = 1,      /* an idle jump cut at wall-clock time: value = target cycle */
+    TRACE_RR_RTC_BASE = 2,      /* the PL031's start (Unix time), value */
+    TRACE_RR_CONSOLE_EOF = 3,   /* console input ended (stdin closed) */
+    TRACE_RR_CONSOLE_STATE = 4, /* at boot: value bit 0 = console input possible */
+    TRACE_RR__COUNT
+};
+enum trace_rr_point {
+    TRACE_RR_AT_BOOT = 0,       /* before the first round */
+    TRACE_RR_AT_ROUND = 1,      /* the poll after a round of the vCPUs */
+    TRACE_RR_AT_IDLE = 2,       /* the wall-clock wait of an idle jump (interactive console) */
+    TRACE_RR_AT_BLOCK = 3,      /* the wait for input with no timer event pending */
+    TRACE_RR_AT__COUNT
+};
+struct trace_rr_input {
+    uint64_t round;            /* board main-loop iteration, from 1 (0: boot) */
+    uint64_t value;            /* per type: target cycle, Unix time, state bits */
+    uint32_t dev;              /* interned device name (console), 0 none */
+    uint8_t  type;             /* enum trace_rr_type */
+    uint8_t  point;            /* enum trace_rr_point */
+    const uint8_t *bytes;      /* console bytes */
+    size_t   n;
 };
 
 /* ---- writer ---- */
@@ -230,6 +265,7 @@ struct trace_meta {            /* the file header's fields */
     char    *emulator_version;
     char    *machine_config;   /* full command line / machine config */
     char    *hv_policy;        /* e.g. "xen,mmio=lazy" */
+    char    *replay_key;       /* v1.1 tag 5: the command line a replay must repeat (NULL: none) */
     unsigned n_images;
     struct trace_image images[TRACE_MAX_IMAGES];
 };
@@ -282,6 +318,7 @@ void trace_emit_vcpu_switch(struct tracer *, const struct trace_ts *, const stru
 void trace_emit_console_in(struct tracer *, const struct trace_ts *, uint32_t dev, const void *bytes, size_t n);
 void trace_emit_run_end(struct tracer *, const struct trace_ts *, const struct trace_run_end *);
 void trace_emit_note(struct tracer *, const struct trace_ts *, const char *text);
+void trace_emit_rr_input(struct tracer *, const struct trace_ts *, const struct trace_rr_input *);
 /* Any kind with a raw payload (tests, forward-compatibility; kind must not be 0). */
 void trace_emit_raw(struct tracer *, const struct trace_ts *, uint16_t kind, const void *payload, uint32_t len);
 
@@ -302,6 +339,7 @@ TRACE_POINT(smmu_xlate,  struct trace_smmu_xlate)
 TRACE_POINT(dma,         struct trace_dma)
 TRACE_POINT(vcpu_switch, struct trace_vcpu_switch)
 TRACE_POINT(run_end,     struct trace_run_end)
+TRACE_POINT(rr_input,    struct trace_rr_input)
 #undef TRACE_POINT
 /* For hot paths: the event is built only when tracing is on, so "off" is the test alone.
  *   TRACE(tr, s2_fault, &ts, .pc = elr, .ipa = ipa, .size = 4, .outcome = TRACE_S2_MAPPED);
@@ -351,6 +389,7 @@ struct trace_rec {
         struct trace_dma         dma;
         struct trace_vcpu_switch vcpu_switch;
         struct trace_run_end     run_end;
+        struct trace_rr_input    rr_input;          /* bytes point into the payload */
         struct { uint32_t id; const char *text; } string;        /* text NUL-terminated */
         struct { uint32_t dev; const uint8_t *bytes; size_t n; } console_in;
         struct { const char *text; } note;
@@ -385,6 +424,8 @@ const char *trace_tlbi_op_name(unsigned op);
 const char *trace_smmu_result_name(unsigned r);
 const char *trace_dma_result_name(unsigned r);
 const char *trace_exc_type_name(unsigned t);
+const char *trace_rr_type_name(unsigned t);
+const char *trace_rr_point_name(unsigned p);
 
 /* ---- checksums (also used by replay tools) ---- */
 uint32_t trace_crc32(uint32_t crc, const void *data, size_t len);   /* IEEE 802.3, crc=0 to start */

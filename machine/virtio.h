@@ -143,7 +143,9 @@ void virtio_mmio_set_broken(struct virtio_mmio *t);
 struct virtio_blk;
 extern const struct virtio_device_ops virtio_blk_ops;
 /* id = the -drive id (GET_ID serial). Returns NULL with err = "what: why". */
-struct virtio_blk *virtio_blk_new(const char *path, const char *id, bool readonly, char *err, size_t errlen);
+/* snapshot: writes go to a private copy-on-write mapping, the file is never modified. */
+struct virtio_blk *virtio_blk_new(const char *path, const char *id, bool readonly, bool snapshot,
+                                  char *err, size_t errlen);
 void virtio_blk_free(struct virtio_blk *d);
 uint64_t virtio_blk_capacity(const struct virtio_blk *d);   /* 512-byte sectors */
 enum { VIRTIO_BLK_T_IN = 0, VIRTIO_BLK_T_OUT = 1, VIRTIO_BLK_T_FLUSH = 4, VIRTIO_BLK_T_GET_ID = 8 };

@@ -3,13 +3,17 @@
  * else completes with VIRTIO_BLK_S_UNSUPP. A request is a chain: the 16-byte header
  * (type, reserved, sector) device-readable, the data (readable for OUT, writable for IN and
  * GET_ID), and the one-byte status, the last writable byte. Offered: SEG_MAX, BLK_SIZE, FLUSH.
- * A read-only drive (tests) fails OUT with IOERR. Data moves through the transport's DMA in 64 KiB pieces. */
+ * A read-only drive (tests) fails OUT with IOERR. Data moves through the transport's DMA in 64 KiB pieces.
+ * snapshot=on (QEMU's -drive option): the file is mapped private copy-on-write, so guest writes
+ * land in the emulator's memory and the file is never modified — a recorded run's disk stays as
+ * it was for its replay (docs/trace.md "Record and replay"). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include "machine/virtio.h"
@@ -21,15 +25,17 @@
 struct virtio_blk {
     int fd;
     bool readonly;
+    uint8_t *snap;                  /* snapshot=on: MAP_PRIVATE view of the file (writes stay here) */
     uint64_t size;                  /* bytes */
     char id[VIRTIO_BLK_ID_BYTES + 1];
     uint8_t buf[CHUNK];
     uint64_t reads, writes, flushes, errors;
 };
 
-struct virtio_blk *virtio_blk_new(const char *path, const char *id, bool readonly, char *err, size_t errlen)
+struct virtio_blk *virtio_blk_new(const char *path, const char *id, bool readonly, bool snapshot,
+                                  char *err, size_t errlen)
 {
-    int fd = open(path, readonly ? O_RDONLY : O_RDWR);
+    int fd = open(path, readonly || snapshot ? O_RDONLY : O_RDWR);
     if (fd < 0) { snprintf(err, errlen, "%s: %s", path, strerror(errno)); return NULL; }
     struct stat st;
     if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
@@ -42,6 +48,16 @@ struct virtio_blk *virtio_blk_new(const char *path, const char *id, bool readonl
     d->fd = fd;
     d->readonly = readonly;
     d->size = (uint64_t)st.st_size;
+    if (snapshot && d->size) {
+        void *m = mmap(NULL, d->size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_NORESERVE, fd, 0);
+        if (m == MAP_FAILED) {
+            snprintf(err, errlen, "%s: snapshot=on: cannot map the file: %s", path, strerror(errno));
+            close(fd);
+            free(d);
+            return NULL;
+        }
+        d->snap = m;
+    }
     snprintf(d->id, sizeof d->id, "%s", id ? id : "");
     return d;
 }
@@ -49,6 +65,7 @@ struct virtio_blk *virtio_blk_new(const char *path, const char *id, bool readonl
 void virtio_blk_free(struct virtio_blk *d)
 {
     if (!d) return;
+    if (d->snap) munmap(d->snap, d->size);
     close(d->fd);
     free(d);
 }
@@ -73,7 +90,10 @@ static int blk_io(struct virtio_blk *d, struct virtio_mmio *t, const struct virt
 {
     while (len) {
         size_t n = len < CHUNK ? (size_t)len : CHUNK;
-        if (to_guest) {
+        if (d->snap) {                      /* the request was checked against d->size */
+            if (to_guest ? !virtq_write(t, e, off, d->snap + pos, n) : !virtq_read(t, e, off, d->snap + pos, n))
+                return -1;
+        } else if (to_guest) {
             ssize_t r = pread(d->fd, d->buf, n, (off_t)pos);
             if (r < 0) return VIRTIO_BLK_S_IOERR;
             if ((size_t)r < n) memset(d->buf + r, 0, n - (size_t)r);
@@ -116,7 +136,7 @@ static bool blk_request(struct virtio_blk *d, struct virtio_mmio *t, const struc
         break;
     }
     case VIRTIO_BLK_T_FLUSH:
-        st = fdatasync(d->fd) == 0 || d->readonly ? VIRTIO_BLK_S_OK : VIRTIO_BLK_S_IOERR;
+        st = d->snap || d->readonly || fdatasync(d->fd) == 0 ? VIRTIO_BLK_S_OK : VIRTIO_BLK_S_IOERR;
         d->flushes++;
         break;
     case VIRTIO_BLK_T_GET_ID: {

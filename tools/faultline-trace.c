@@ -222,8 +222,29 @@ static void dump_rec(FILE *f, const struct trace_reader *r, const struct trace_r
     case TRACE_K_RUN_END: {
         const struct trace_run_end *e = &rec->ev.run_end;
         fprintf(f, " status=%d cycles=%" PRIu64 " insns=%" PRIu64, e->exit_status, e->total_cycles, e->total_insns);
+        for (uint32_t i = 0; i < e->nvcpus; i++)
+            fprintf(f, " cpu%u=%" PRIu64 "i/%" PRIu64 "c", i, e->vcpu_insns[i], e->vcpu_cycles[i]);
         if (e->reason)
             fprintf(f, " (%s)", name_or(r, e->reason, nb, sizeof nb));
+        break;
+    }
+    case TRACE_K_RR_INPUT: {
+        const struct trace_rr_input *e = &rec->ev.rr_input;
+        fprintf(f, " %s round=%" PRIu64 " at=%s", trace_rr_type_name(e->type), e->round, trace_rr_point_name(e->point));
+        if (e->type == TRACE_RR_IDLE_CUT) fprintf(f, " target-cycle=%" PRIu64, e->value);
+        else if (e->type == TRACE_RR_RTC_BASE) fprintf(f, " unix-time=%" PRIu64, e->value);
+        else if (e->type == TRACE_RR_CONSOLE_STATE) fprintf(f, " input-possible=%u", (unsigned)(e->value & 1));
+        if (e->type == TRACE_RR_CONSOLE) {
+            fprintf(f, " %s \"", name_or(r, e->dev, nb, sizeof nb));
+            for (size_t i = 0; i < e->n; i++) {
+                uint8_t c = e->bytes[i];
+                if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\')
+                    fputc(c, f);
+                else
+                    fprintf(f, "\\x%02x", c);
+            }
+            fputc('"', f);
+        }
         break;
     }
     case TRACE_K_NOTE:
@@ -332,6 +353,8 @@ bad:
         printf("# emulator: %s\n", m->emulator_version ? m->emulator_version : "");
         printf("# machine: %s\n", m->machine_config ? m->machine_config : "");
         printf("# policy: %s\n", m->hv_policy ? m->hv_policy : "");
+        if (m->replay_key)
+            printf("# replay key: %s\n", m->replay_key);
         for (unsigned i = 0; i < m->n_images; i++) {
             printf("# image %s sha256=", m->images[i].name);
             for (int k = 0; k < 32; k++)
@@ -642,6 +665,22 @@ static void json_fields(FILE *f, const struct trace_reader *r, const struct trac
         NI("exit_status", e->exit_status); NU("total_cycles", e->total_cycles);
         NU("total_insns", e->total_insns);
         if (e->reason) { fprintf(f, ",\"reason\":"); json_name(f, r, e->reason); }
+        if (e->nvcpus) {
+            fprintf(f, ",\"vcpus\":[");
+            for (uint32_t i = 0; i < e->nvcpus; i++)
+                fprintf(f, "%s{\"insns\":%" PRIu64 ",\"cycles\":%" PRIu64 "}", i ? "," : "", e->vcpu_insns[i], e->vcpu_cycles[i]);
+            fprintf(f, "]");
+        }
+        break;
+    }
+    case TRACE_K_RR_INPUT: {
+        const struct trace_rr_input *e = &rec->ev.rr_input;
+        ST("type", trace_rr_type_name(e->type)); NU("round", e->round); ST("at", trace_rr_point_name(e->point));
+        NU("value", e->value);
+        if (e->type == TRACE_RR_CONSOLE) {
+            fprintf(f, ",\"bytes\":");
+            json_str(f, (const char *)e->bytes, e->n);
+        }
         break;
     }
     case TRACE_K_NOTE:

@@ -116,6 +116,16 @@ static void test_errors(void **st)
     expect_err(PARSE("-kernel", "k", "-rtc", "base=2024-13-01"), "out of range");
     expect_err(PARSE("-kernel", "k", "-rtc", "drift=slew"), "unknown option");
     expect_err(PARSE("-kernel", "k", "-icount-limit", "x"), "-icount-limit x");
+    expect_err(PARSE("-kernel", "k", "-icount", "shift=7,rr=record,rrfile=f"), "shift=7: only shift=auto");
+    expect_err(PARSE("-kernel", "k", "-icount", "shift=auto,rr=record"), "rr=record needs rrfile=FILE");
+    expect_err(PARSE("-kernel", "k", "-icount", "rr=rewind,rrfile=f"), "'rr=rewind'");
+    expect_err(PARSE("-kernel", "k", "-s", "-icount", "rr=replay,rrfile=f"), "not with -gdb");
+    expect_err(PARSE("-kernel", "k", "-drive", "file=d,if=none,id=a,snapshot=maybe"), "snapshot=maybe");
+    assert_int_equal(PARSE("-kernel", "k", "-icount", "shift=auto,rr=replay,rrfile=run.rr"), 0);
+    assert_int_equal(o.rr, FL_RR_REPLAY);
+    assert_string_equal(o.rr_file, "run.rr");
+    assert_int_equal(PARSE("-kernel", "k", "-drive", "file=d,if=none,id=a,snapshot=on"), 0);
+    assert_true(o.drives[0].snapshot);
     expect_err(PARSE("-m", "256"), "no kernel given");
     expect_err(PARSE("-kernel", "k", "stray"), "stray: unexpected argument");
     expect_err(PARSE("-kernel", "k", "-serial", "stdio", "-serial", "null"), "only one serial port");

@@ -320,7 +320,7 @@ static void test_every_kind_round_trips(void **state)
     assert_int_equal(trace_reader_records(r), nrec);
     assert_int_equal(trace_reader_offset(r), len);
     for (unsigned k = 1; k < TRACE_K__COUNT; k++)
-        assert_true(seen[k] >= 1);
+        assert_true(seen[k] >= 1 || k == TRACE_K_RR_INPUT);   /* v1.1's kind: test_rr_records */
     assert_int_equal(seen[200], 1);
     trace_close(r);
     free(b);
@@ -610,6 +610,71 @@ static void test_killed_run(void **state)
     assert_int_equal(rc, 0);
 }
 
+/* v1.1 (record/replay): RR-INPUT records, the RUN-END per-vCPU tail and the header's replay key
+ * round trip; a v1.0 RUN-END (no tail) reads with nvcpus 0; a tail claiming more vCPUs than it
+ * holds is malformed. */
+static void test_rr_records(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/test_trace_rr_XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    struct trace_meta m;
+    memset(&m, 0, sizeof m);
+    trace_meta_set(&m.replay_key, "-M virt -kernel k");
+    struct tracer *tr = tracer_open_fd(fd, &m, NULL, 0);
+    trace_meta_free(&m);
+    assert_non_null(tr);
+    struct trace_ts t = { .cycle = 77, .icount = 55, .vcpu = 1 };
+    trace_rr_input(tr, &t, &(struct trace_rr_input){ .round = 0, .point = TRACE_RR_AT_BOOT,
+                                                     .type = TRACE_RR_RTC_BASE, .value = 1700000000 });
+    trace_rr_input(tr, &t, &(struct trace_rr_input){ .round = 9, .point = TRACE_RR_AT_IDLE, .type = TRACE_RR_CONSOLE,
+                                                     .dev = 3, .bytes = (const uint8_t *)"ls\r", .n = 3 });
+    trace_rr_input(tr, &t, &(struct trace_rr_input){ .round = 9, .point = TRACE_RR_AT_IDLE,
+                                                     .type = TRACE_RR_IDLE_CUT, .value = 123456789 });
+    trace_run_end(tr, &t, &(struct trace_run_end){ .total_insns = 30, .total_cycles = 70, .nvcpus = 2,
+                                                   .vcpu_insns = { 10, 20 }, .vcpu_cycles = { 30, 40 } });
+    trace_run_end(tr, &t, &(struct trace_run_end){ .total_insns = 1 });      /* v1.0 layout */
+    static const uint8_t bad_tail[32] = { [24] = 9 };                           /* 9 vCPUs, no counts */
+    trace_emit_raw(tr, &t, TRACE_K_RUN_END, bad_tail, sizeof bad_tail);
+    assert_int_equal(tracer_close(tr), 0);
+
+    struct trace_reader *r;
+    struct trace_rec rec;
+    assert_int_equal(trace_open(path, &r), TRACE_OK);
+    assert_string_equal(trace_reader_meta(r)->replay_key, "-M virt -kernel k");
+    assert_int_equal(trace_next(r, &rec), 1);
+    assert_int_equal(rec.kind, TRACE_K_RR_INPUT);
+    assert_int_equal(rec.ev.rr_input.type, TRACE_RR_RTC_BASE);
+    assert_int_equal(rec.ev.rr_input.value, 1700000000);
+    assert_int_equal(rec.ev.rr_input.n, 0);
+    assert_int_equal(trace_next(r, &rec), 1);
+    assert_int_equal(rec.ev.rr_input.round, 9);
+    assert_int_equal(rec.ev.rr_input.point, TRACE_RR_AT_IDLE);
+    assert_int_equal(rec.ev.rr_input.dev, 3);
+    assert_int_equal(rec.ev.rr_input.n, 3);
+    assert_memory_equal(rec.ev.rr_input.bytes, "ls\r", 3);
+    assert_int_equal(rec.icount, 55);
+    assert_int_equal(trace_next(r, &rec), 1);
+    assert_int_equal(rec.ev.rr_input.type, TRACE_RR_IDLE_CUT);
+    assert_int_equal(rec.ev.rr_input.value, 123456789);
+    assert_int_equal(trace_next(r, &rec), 1);
+    assert_int_equal(rec.kind, TRACE_K_RUN_END);
+    assert_int_equal(rec.ev.run_end.nvcpus, 2);
+    assert_int_equal(rec.ev.run_end.vcpu_insns[1], 20);
+    assert_int_equal(rec.ev.run_end.vcpu_cycles[0], 30);
+    assert_int_equal(rec.ev.run_end.vcpu_cycles[1], 40);
+    assert_int_equal(trace_next(r, &rec), 1);
+    assert_int_equal(rec.ev.run_end.nvcpus, 0);
+    assert_int_equal(rec.ev.run_end.total_insns, 1);
+    assert_int_equal(trace_next(r, &rec), TRACE_ERR_MALFORMED);
+    trace_close(r);
+    unlink(path);
+    assert_string_equal(trace_kind_name(TRACE_K_RR_INPUT), "RR-INPUT");
+    assert_string_equal(trace_rr_type_name(TRACE_RR_IDLE_CUT), "idle-cut");
+    assert_string_equal(trace_rr_point_name(TRACE_RR_AT_BLOCK), "block");
+}
+
 static void test_names(void **state)
 {
     (void)state;
@@ -642,6 +707,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_clock_hook),
         cmocka_unit_test(test_killed_run),
         cmocka_unit_test(test_names),
+        cmocka_unit_test(test_rr_records),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

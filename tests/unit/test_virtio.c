@@ -126,7 +126,7 @@ static void make_disk(void)
     }
     close(fd);
     char err[128];
-    vblk = virtio_blk_new(disk_path, "disk0", false, err, sizeof err);
+    vblk = virtio_blk_new(disk_path, "disk0", false, false, err, sizeof err);
     assert_non_null(vblk);
 }
 static void free_disk(void) { virtio_blk_free(vblk); vblk = NULL; unlink(disk_path); }
