@@ -62,17 +62,33 @@ struct ctlb {
     /* The VA range (TLBI key form, inclusive) those block entries lie in: a TLBI outside it
      * (a user page, a vmalloc page beside a block-mapped linear map) needs only its own slot. */
     uint64_t blk_lo, blk_hi;
+    /* The VA range covered by non-global entries since the last full flush: a TLBI VAAE1 (all
+     * ASIDs, so any slot) outside it (a kernel address) need not scan the whole cache. */
+    bool any_ng;
+    uint64_t ng_lo, ng_hi;
     uint64_t hits, fills;    /* statistics (tests, docs) */
 };
 
-static inline unsigned ctlb_index(uint64_t va) { return (unsigned)(va >> 12) & (CTLB_SIZE - 1); }
+/* Slot of a 4KB VA page: by VA page number with the VMID (VTTBR_EL2[55:48]) and, for
+ * non-global entries, the ASID hashed in, so that processes using the same VAs (every Linux
+ * process's text and stack) and domains using the same IPAs do not evict each other. A lookup
+ * probes the ASID's slot, then the global one. */
+static inline unsigned ctlb_index(uint64_t va, uint64_t s2tag, bool ng, uint16_t asid)
+{
+    uint32_t k = (uint32_t)((s2tag >> 48) & 0xff) << 17 | (ng ? (uint32_t)asid + 1 : 0);
+    unsigned h = k ? (unsigned)((k * 0x9E3779B1u) >> (32 - CTLB_BITS)) : 0;
+    return ((unsigned)(va >> 12) ^ h) & (CTLB_SIZE - 1);
+}
 
 /* The entry for va in context x, or NULL. */
 static inline const struct ctlb_entry *ctlb_lookup(const struct ctlb *t, const struct ctlb_ctx *x, uint64_t va)
 {
-    const struct ctlb_entry *e = &t->e[ctlb_index(va)];
-    if (e->va != (va & ~0xfffull) || e->s2tag != x->s2tag || (e->ng && e->asid != x->asid)) return NULL;
-    return e;
+    uint64_t page = va & ~0xfffull;
+    const struct ctlb_entry *e = &t->e[ctlb_index(va, x->s2tag, true, x->asid)];
+    if (e->va == page && e->s2tag == x->s2tag && e->ng && e->asid == x->asid) return e;
+    e = &t->e[ctlb_index(va, x->s2tag, false, 0)];
+    if (e->va == page && e->s2tag == x->s2tag && !e->ng) return e;
+    return NULL;
 }
 
 void ctlb_flush(struct ctlb *t);
