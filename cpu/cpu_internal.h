@@ -9,6 +9,7 @@
 #include "machine/machine.h"
 #include "mmu/mmu.h"
 #include "cpu/tlb_model.h"
+#include "cpu/ctlb.h"
 
 #define likely(x)   __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
@@ -178,6 +179,9 @@ struct cpu {
     unsigned wp_kind;
     /* cost model: the Cortex-A57 TLBs (cpu/tlb_model.h), consulted on soft-TLB misses only */
     struct tlb_model tlbm;
+    /* the soft TLB's ASID/VMID-tagged second level (cpu/ctlb.h): walks kept across TTBR/VTTBR
+     * switches, consulted on fast-TLB misses */
+    struct ctlb ctlb;
 };
 
 /* PC of a decoded instruction of the current page. */
@@ -279,7 +283,13 @@ static inline bool mem_write(struct cpu *c, const struct dinsn *d, uint64_t va, 
     }
     return mem_write_slow(c, d, va, size, val, 0);
 }
+/* Every cached translation goes: the fast soft TLBs, the itlb and the tagged second level
+ * (SCTLR/TCR/MAIR_EL1, PAN/UAO, watchpoints, reset). */
 void cpu_tlb_flush_all(struct cpu *c);
+/* A context switch (TTBR0/TTBR1/CONTEXTIDR_EL1 write, VTTBR_EL2 VMID/base change): the fast
+ * soft TLBs and the itlb go (the cost model sees their misses: guest-visible), the tagged second
+ * level stays. */
+void cpu_tlb_flush_fast(struct cpu *c);
 
 /* ---- decode (decode.c) ---- */
 struct a64_pattern {

@@ -8,8 +8,8 @@
 
 void cpu_set_el2_state(struct cpu *c, const struct cpu_el2 *s)
 {
-    bool s2_changed = (c->el2.hcr ^ s->hcr) & HCR_EL2_VM || c->el2.vtcr != s->vtcr ||
-                      c->el2.vttbr != s->vttbr;
+    bool s2_config_changed = (c->el2.hcr ^ s->hcr) & HCR_EL2_VM || c->el2.vtcr != s->vtcr;
+    bool s2_changed = s2_config_changed || c->el2.vttbr != s->vttbr;
     bool voff_changed = c->el2.cntvoff != s->cntvoff;
     c->el2 = *s;
     if (voff_changed) cpu_timer_update(c);   /* the virtual timer's condition moved */
@@ -19,12 +19,14 @@ void cpu_set_el2_state(struct cpu *c, const struct cpu_el2 *s)
         if (!c->s2_cache) c->s2_cache = mmu_s2_cache_new();
         c->s2.s2_cache = c->s2_cache;        /* NULL (out of memory): walks uncached */
     }
-    /* The soft TLBs hold combined results and have no VMID tag: they go. The cost model's TLB is
-     * VMID-tagged: a VTTBR/VTCR write does not invalidate it (a p2m change must be followed by
-     * TLBI VMALLS12E1, cpu_tlb_flush_stage2, as the hypervisor's break-before-make does). */
+    /* The fast soft TLBs hold combined results and have no VMID tag: they go. The second level
+     * (cpu/ctlb.h) is tagged with VTTBR_EL2: a VMID switch keeps it, a change of HCR_EL2.VM or
+     * VTCR_EL2 (what every entry means) flushes it. The cost model's TLB is VMID-tagged: a
+     * VTTBR/VTCR write does not invalidate it (a p2m change must be followed by TLBI
+     * VMALLS12E1, cpu_tlb_flush_stage2, as the hypervisor's break-before-make does). */
     if (s2_changed) {
-        cpu_tlb_flush_all(c);
-        cpu_itlb_flush(c);
+        if (s2_config_changed) cpu_tlb_flush_all(c);
+        else cpu_tlb_flush_fast(c);
         if (c->s2_cache) mmu_s2_cache_flush(c->s2_cache);
     }
     c->attention = true;             /* IMO/FMO change which interrupt lines are looked at */
@@ -36,9 +38,11 @@ void cpu_tlb_flush_stage2(struct cpu *c)
 {
     /* TLBI VMALLS12E1: the soft TLBs hold combined stage-1+2 results (VA → host page), so
      * everything goes; the decoded-code itlb caches VA → PA too. */
-    cpu_tlb_flush_all(c);
-    cpu_itlb_flush(c);
+    cpu_tlb_flush_fast(c);
     if (c->s2_cache) mmu_s2_cache_flush(c->s2_cache);
+    /* The second level: every stage-2 entry, whatever its VMID — the native hypervisor's p2m hook
+     * calls this on every vCPU, not only those running the changed VMID. */
+    ctlb_flush_all_s2(&c->ctlb);
     /* The modelled TLB: every EL1&0 entry of the current VMID (stage 1 and 2). */
     struct tlbm_ctx ctx;
     cpu_tlbm_ctx(c, &ctx);

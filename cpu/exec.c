@@ -370,11 +370,17 @@ struct cpu *cpu_new(struct cpu_shared *s, const struct cpu_config *cfg, const st
 
 void cpu_free(struct cpu *c) { if (c) mmu_s2_cache_free(c->s2_cache); free(c); }
 
-void cpu_tlb_flush_all(struct cpu *c)
+void cpu_tlb_flush_fast(struct cpu *c)
 {
     soft_tlb_flush(&c->tlb_el[0]);
     soft_tlb_flush(&c->tlb_el[1]);
     cpu_itlb_flush(c);
+}
+
+void cpu_tlb_flush_all(struct cpu *c)
+{
+    cpu_tlb_flush_fast(c);
+    ctlb_flush(&c->ctlb);
 }
 
 void cpu_reset(struct cpu *c, uint64_t entry)

@@ -128,7 +128,7 @@ static void wr_sctlr(struct cpu *c, const struct sysreg *r, uint64_t v)
     c->mmu_on = v & SCTLR_M;
     cpu_tlb_flush_all(c);
 }
-/* TTBRn/TCR/MAIR/CONTEXTIDR: the soft TLB caches translations (flag SRF_FLUSH). */
+/* TTBRn/TCR/MAIR/CONTEXTIDR: the soft TLB caches translations (flag SRF_FLUSH; raw_write). */
 
 /* ------------------------------------------------------------------ identification */
 /* MPIDR_EL1: affinity from the machine, bit 31 RES1, U = 0 (multiprocessor), MT = 0. */
@@ -525,7 +525,14 @@ static void raw_write(struct cpu *c, const struct sysreg *r, uint64_t v)
 {
     if (r->write) r->write(c, r, v);
     else if (r->slot >= 0) c->sr[r->slot] = (v & r->wmask) | r->res1;
-    if (r->flags & SRF_FLUSH) cpu_tlb_flush_all(c);
+    if (r->flags & SRF_FLUSH) {
+        /* TTBRn_EL1 (ASID and table base) and CONTEXTIDR_EL1 switch the context: the ASID-tagged
+         * second level keeps its entries (cpu/ctlb.h). TCR/MAIR change what every entry means. */
+        if (r->slot == SR_TTBR0_EL1 || r->slot == SR_TTBR1_EL1 || r->slot == SR_CONTEXTIDR_EL1)
+            cpu_tlb_flush_fast(c);
+        else
+            cpu_tlb_flush_all(c);
+    }
 }
 
 /* EC 0x18 syndrome (D17.2.37 "ISS encoding for an exception from MSR, MRS, or System

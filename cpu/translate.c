@@ -70,6 +70,26 @@ static void fill_from_result(struct translation *t, const struct mmu_result *res
     t->asid = res->asid;
 }
 
+/* The second level's context (cpu/ctlb.h): the current ASID as the cost model tags it (TCR.A1,
+ * TCR.AS) and, with stage 2 on, VTTBR_EL2. */
+static void ctlb_ctx_now(const struct cpu *c, struct ctlb_ctx *x)
+{
+    struct tlbm_ctx m;
+    cpu_tlbm_ctx(c, &m);
+    x->asid = m.asid;
+    x->s2tag = c->s2_on ? c->el2.vttbr | CTLB_S2_ON : 0;
+}
+
+/* access_permitted() of mmu/walk.c on the combined permissions of a cached translation: the
+ * access needs its right at the EL whose rights are checked; stage 2 grants EL0 and EL1 alike,
+ * so (s1 & s2) answers both stages' checks. PAN (which looks at stage 1's EL0 read right alone)
+ * is never answered here: the caller walks. */
+static bool ctlb_permitted(unsigned perms, const struct mmu_access *acc)
+{
+    unsigned need = acc->type == MMU_WRITE ? MMU_PERM_EL0_W : acc->type == MMU_EXEC ? MMU_PERM_EL0_X : MMU_PERM_EL0_R;
+    return (perms >> (acc->el0 ? 0 : 3)) & need;
+}
+
 bool cpu_translate(struct cpu *c, uint64_t va, enum access_kind ak, bool unpriv, struct translation *t)
 {
     memset(t, 0, sizeof *t);
@@ -77,8 +97,6 @@ bool cpu_translate(struct cpu *c, uint64_t va, enum access_kind ak, bool unpriv,
     bool s1_on = c->sr[SR_SCTLR_EL1] & 1;
     if (!s1_on && !s2) return translate_mmu_off(va, ak, t);
 
-    struct mmu_regime r;
-    if (s1_on) el10_regime(c, &r);
     /* LDTR/STTR at EL1 check EL0 rights, unless PSTATE.UAO (FEAT_UAO) makes them behave as
      * ordinary privileged accesses. PAN applies to privileged data accesses only. */
     bool uao = unpriv && c->el == 1 && c->uao && cpu_has_feature(c, FEAT_UAO);
@@ -88,9 +106,40 @@ bool cpu_translate(struct cpu *c, uint64_t va, enum access_kind ak, bool unpriv,
         .el0 = as_el0,
         .pan = !as_el0 && c->pan && cpu_has_feature(c, FEAT_PAN),
     };
-    const struct mmu_desc_reader rd = { bus_read_desc, c };
+    /* The result: from the tagged second level when it holds this page for this context and
+     * the access is allowed, else from the walk (which also yields the exact fault). Stage 1
+     * off (stage 2 only) is not cached: its attributes depend on the access kind. */
     struct mmu_result res;
-    bool ok = mmu_translate(s1_on ? &r : NULL, s2, mk_va(va), &acc, &rd, &res);
+    bool ok;
+    struct ctlb_ctx x;
+    const struct ctlb_entry *ce = NULL;
+    bool cacheable = s1_on && !(acc.pan && acc.type != MMU_EXEC);
+    if (cacheable) {
+        ctlb_ctx_now(c, &x);
+        ce = ctlb_lookup(&c->ctlb, &x, va);
+        if (ce && !ctlb_permitted(ce->perms, &acc)) ce = NULL;
+    }
+    if (ce) {
+        c->ctlb.hits++;
+        memset(&res, 0, sizeof res);
+        res.pa = mk_pa(ce->pa | (va & 0xfff));
+        res.attr = ce->attr;
+        res.level = ce->level;
+        res.block_shift = ce->block_shift;
+        res.perms = ce->perms;
+        res.ng = ce->ng;
+        res.asid = x.asid;            /* the walk reports the regime's current ASID */
+        res.desc_reads = ce->desc_reads;
+        ok = true;
+    } else {
+        struct mmu_regime r;
+        if (s1_on) el10_regime(c, &r);
+        const struct mmu_desc_reader rd = { bus_read_desc, c };
+        ok = mmu_translate(s1_on ? &r : NULL, s2, mk_va(va), &acc, &rd, &res);
+        if (ok && cacheable)
+            ctlb_fill(&c->ctlb, &x, va, res.pa.v & ~0xfffull, res.ng, res.perms, res.attr, res.level,
+                      res.block_shift, res.desc_reads);
+    }
     /* Cost model. A fault is never cached; a modelled hit followed by a fault is a permission
      * fault found in the TLB entry (or a guest that changed a valid entry without TLBI). */
     struct tlbm_ctx ctx;
@@ -186,22 +235,26 @@ static struct tlbm_match el10_match(const struct cpu *c)
                                 .asid_mask = (c->sr[SR_TCR_EL1] >> 36) & 1 ? 0xffff : 0xff };
 }
 
-static void soft_flush_all(struct cpu *c)
+/* The second level's view of "the current VMID" for TLBI ...E1 (cpu/ctlb.h). */
+static struct ctlb_vm ctlb_vm_now(const struct cpu *c)
 {
-    soft_tlb_flush(&c->tlb_el[0]);
-    soft_tlb_flush(&c->tlb_el[1]);
-    cpu_itlb_flush(c);
+    bool vs = (c->el2.vtcr >> 19) & 1;                                          /* VTCR_EL2.VS */
+    return (struct ctlb_vm){ .s2tag = c->s2_on ? c->el2.vttbr | CTLB_S2_ON : 0,
+                             .vmid_mask = (vs ? 0xffffull : 0xffull) << 48 };
 }
 
 void cpu_tlb_flush_va(struct cpu *c, uint64_t va, uint16_t asid, bool all_asids)
 {
-    /* Soft TLB: no ASID tag, so the entry for va is dropped whatever its ASID (or global-ness).
-     * TLBI's VA operand is VA[55:12] sign-extended by the caller; with TBI the tag bits never
-     * reach the TLB index anyway. The cost model's TLB drops exactly the matching entries. */
+    /* Fast soft TLB: no ASID tag, so the entry for va is dropped whatever its ASID (or
+     * global-ness). TLBI's VA operand is VA[55:12] sign-extended by the caller; with TBI the tag
+     * bits never reach the TLB index anyway. The second level and the cost model's TLB drop
+     * exactly the matching entries. */
     soft_tlb_flush_page(&c->tlb_el[0], va);
     soft_tlb_flush_page(&c->tlb_el[1], va);
     cpu_itlb_flush(c);
     struct tlbm_match w = el10_match(c);
+    struct ctlb_vm vm = ctlb_vm_now(c);
+    ctlb_flush_va(&c->ctlb, &vm, va, all_asids, asid, w.asid_mask);
     w.by_va = true;
     w.va = va;
     w.by_asid = !all_asids;            /* VAE1/VALE1: that ASID's entries and global ones */
@@ -211,26 +264,31 @@ void cpu_tlb_flush_va(struct cpu *c, uint64_t va, uint16_t asid, bool all_asids)
 
 void cpu_tlb_flush_asid(struct cpu *c, uint16_t asid)
 {
-    soft_flush_all(c);                 /* over-approximation: every ASID's entries go */
+    cpu_tlb_flush_fast(c);             /* untagged: every ASID's fast entries go */
     struct tlbm_match w = el10_match(c);
-    w.by_asid = w.keep_global = true;  /* ASIDE1: non-global entries of asid only */
+    struct ctlb_vm vm = ctlb_vm_now(c);
+    ctlb_flush_asid(&c->ctlb, &vm, asid, w.asid_mask);   /* ASIDE1: non-global entries of asid */
+    w.by_asid = w.keep_global = true;
     w.asid = asid;
     tlbm_invalidate(&c->tlbm, &w);
 }
 
 void cpu_tlb_flush_vmall(struct cpu *c)
 {
-    soft_flush_all(c);
+    cpu_tlb_flush_fast(c);
+    struct ctlb_vm vm = ctlb_vm_now(c);
+    ctlb_flush_vm(&c->ctlb, &vm);      /* VMALLE1: the current VMID (or the no-stage-2 context) */
     struct tlbm_match w = el10_match(c);
     tlbm_invalidate(&c->tlbm, &w);
 }
 
 void cpu_translation_changed(struct cpu *c)
 {
-    /* The soft TLB is untagged: it must go. The modelled TLB is ASID-tagged and, as the
-     * architecture says, needs no invalidation for a TTBR/TCR/MAIR/SCTLR write. */
+    /* What every cached translation means may have changed (TCR/MAIR/SCTLR written directly):
+     * all levels go. The modelled TLB is ASID-tagged and, as the architecture says, needs no
+     * invalidation for a TTBR/TCR/MAIR/SCTLR write. */
     c->mmu_on = c->sr[SR_SCTLR_EL1] & 1;
-    soft_flush_all(c);
+    cpu_tlb_flush_all(c);
 }
 
 uint32_t a64_dabt_iss_syndrome(uint32_t insn)

@@ -40,8 +40,10 @@ bool cpu_translate_debug(struct cpu *c, uint64_t va, struct translation *t);
  *    than 4KB were installed since the last full flush, every slot such a mapping can cover);
  *  - an ASID flush, and any VMID flush, flush everything (over-invalidation is always allowed,
  *    D8.13 "TLB maintenance requirements");
- *  - there is no way to keep entries of another ASID, so a write to TTBR0_EL1/TTBR1_EL1 (an ASID
- *    switch), TCR_EL1, MAIR_EL1 or SCTLR_EL1 must call cpu_translation_changed().
+ *  - a write to TTBR0_EL1/TTBR1_EL1 (an ASID switch) flushes them (cpu_tlb_flush_fast); TCR_EL1,
+ *    MAIR_EL1 or SCTLR_EL1 written directly must call cpu_translation_changed().
+ * The ASID/VMID-tagged second level (cpu/ctlb.h) keeps walks across TTBR/VTTBR switches and is
+ * invalidated by these functions as the architecture says (ASID, VA, VMID).
  * Every flush also drops the instruction-fetch itlb (exec.c), which caches VA → decoded page. */
 void cpu_tlb_flush_va(struct cpu *c, uint64_t va, uint16_t asid, bool all_asids);   /* TLBI VAE1, VALE1, VAAE1, VAALE1 */
 void cpu_tlb_flush_asid(struct cpu *c, uint16_t asid);                              /* TLBI ASIDE1 */
