@@ -118,50 +118,97 @@ int bus_write(struct bus *b, pa_t pa, unsigned size, uint64_t val)
     return r->ops->write ? r->ops->write(r->opaque, off, size, val) : BUS_SLAVE_ERROR;
 }
 
-int bus_read_buf(struct bus *b, pa_t pa, void *buf, size_t len)
+/* The size of the next beat to an MMIO region at address a with n bytes left: the largest
+ * power of two <= beat (0: 8) that a is aligned to and that n holds — an AXI master's narrow
+ * first/last transfers of an unaligned or short burst, each a bus access of its own. */
+static unsigned beat_size(uint64_t a, uint64_t n, unsigned beat)
 {
-    uint8_t *out = buf;
-    while (len) {
-        const struct bus_region *r = bus_find(b, pa);
-        if (!r) return BUS_DECODE_ERROR;
-        uint64_t off = pa.v - r->base, chunk = r->size - off;
-        if (chunk > len) chunk = len;
-        if (r->ram) memcpy(out, r->ram + off, chunk);
-        else {
-            for (uint64_t i = 0; i < chunk; i++) {
-                uint64_t v;
-                int s = bus_read(b, mk_pa(pa.v + i), 1, &v);
-                if (s) return s;
-                out[i] = (uint8_t)v;
-            }
+    unsigned s = beat && beat < 8 ? beat : 8;
+    while (s > 1 && ((a & (s - 1)) || s > n)) s >>= 1;
+    return s;
+}
+
+/* One MMIO region's share of a transfer, as beats: incrementing — pa, pa+size, ...; fixed —
+ * every beat of `beat` bytes at pa (itself split as above if pa is not aligned to it). */
+static int mmio_beats(struct bus *b, pa_t pa, uint8_t *rbuf, const uint8_t *wbuf, uint64_t len,
+                      unsigned beat, bool fixed)
+{
+    uint64_t done = 0, window = fixed && beat ? beat : len, w = 0;
+    while (done < len) {
+        uint64_t a = pa.v + w;
+        unsigned s = beat_size(a, (window - w < len - done ? window - w : len - done), beat);
+        int st;
+        if (rbuf) {
+            uint64_t v;
+            st = bus_read(b, mk_pa(a), s, &v);
+            if (st) return st;
+            memcpy(rbuf + done, &v, s);
+        } else {
+            uint64_t v = 0;
+            memcpy(&v, wbuf + done, s);
+            st = bus_write(b, mk_pa(a), s, v);
+            if (st) return st;
         }
-        out += chunk; pa.v += chunk; len -= chunk;
+        done += s;
+        w += s;
+        if (w == window) w = 0;            /* fixed: the next beat starts at pa again */
     }
     return BUS_OK;
 }
 
-int bus_write_buf(struct bus *b, pa_t pa, const void *buf, size_t len)
+static int bus_xfer(struct bus *b, pa_t pa, uint8_t *rbuf, const uint8_t *wbuf, size_t len, unsigned beat,
+                    bool fixed)
 {
-    const uint8_t *in = buf;
+    if (beat > 8) beat = 8;
+    if (fixed && !beat) fixed = false;                  /* no beat size: nothing to repeat */
     while (len) {
         const struct bus_region *r = bus_find(b, pa);
         if (!r) return BUS_DECODE_ERROR;
         uint64_t off = pa.v - r->base, chunk = r->size - off;
-        if (chunk > len) chunk = len;
+        if (fixed) {
+            /* every beat at pa: the region must hold one beat; a beat running off its end
+             * is the bus error an access past the region is */
+            if (beat > chunk) return BUS_DECODE_ERROR;
+            chunk = len;
+        } else if (chunk > len) chunk = len;
         if (r->ram) {
-            if (r->readonly) return BUS_SLAVE_ERROR;
-            memcpy(r->ram + off, in, chunk);
-            bus_notify_ram_write(b, pa, chunk);
-        } else {
-            for (uint64_t i = 0; i < chunk; i++) {
-                int s = bus_write(b, mk_pa(pa.v + i), 1, in[i]);
-                if (s) return s;
+            if (wbuf && r->readonly) return BUS_SLAVE_ERROR;
+            if (!fixed) {
+                if (rbuf) memcpy(rbuf, r->ram + off, chunk);
+                else memcpy(r->ram + off, wbuf, chunk);
+            } else {
+                /* each beat replaces the last (write) or reads the same bytes again (read) */
+                for (uint64_t i = 0; i < chunk; i += beat) {
+                    uint64_t n = chunk - i < beat ? chunk - i : beat;
+                    if (rbuf) memcpy(rbuf + i, r->ram + off, n);
+                    else memcpy(r->ram + off, wbuf + i, n);
+                }
             }
+            if (wbuf) bus_notify_ram_write(b, pa, fixed ? beat : chunk);
+        } else {
+            int s = mmio_beats(b, pa, rbuf, wbuf, chunk, beat, fixed);
+            if (s) return s;
         }
-        in += chunk; pa.v += chunk; len -= chunk;
+        if (rbuf) rbuf += chunk; else wbuf += chunk;
+        if (!fixed) pa.v += chunk;
+        len -= chunk;
     }
     return BUS_OK;
 }
+
+int bus_read_beats(struct bus *b, pa_t pa, void *buf, size_t len, unsigned beat, bool fixed)
+{
+    return bus_xfer(b, pa, buf, NULL, len, beat, fixed);
+}
+
+int bus_write_beats(struct bus *b, pa_t pa, const void *buf, size_t len, unsigned beat, bool fixed)
+{
+    return bus_xfer(b, pa, NULL, buf, len, beat, fixed);
+}
+
+int bus_read_buf(struct bus *b, pa_t pa, void *buf, size_t len) { return bus_xfer(b, pa, buf, NULL, len, 0, false); }
+
+int bus_write_buf(struct bus *b, pa_t pa, const void *buf, size_t len) { return bus_xfer(b, pa, NULL, buf, len, 0, false); }
 
 void bus_set_ram_write_hook(struct bus *b, void (*hook)(void *, pa_t, uint64_t), void *opaque)
 {

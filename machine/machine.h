@@ -75,7 +75,14 @@ uint8_t *bus_ram_ptr(const struct bus *b, pa_t pa, uint64_t len);
 /* Single access, size 1/2/4/8, little-endian. */
 int bus_read(struct bus *b, pa_t pa, unsigned size, uint64_t *val);
 int bus_write(struct bus *b, pa_t pa, unsigned size, uint64_t val);
-/* Bulk access (loader, DMA, debugger). RAM writes notify the write hook. */
+/* Bulk access (loader, DMA, debugger). RAM is copied (writes notify the write hook); an MMIO
+ * region gets the beats a bus master would issue: accesses of `beat` bytes (1, 2, 4 or 8; 0 =
+ * up to 8), each narrowed to the largest power of two its address is aligned to and the bytes
+ * left hold. fixed (beat != 0): every beat goes to pa — a FIFO-style register (AXI FIXED
+ * burst) — instead of incrementing. The first failing access ends the transfer with its status.
+ * bus_read_buf/bus_write_buf = beat 0, incrementing. */
+int bus_read_beats(struct bus *b, pa_t pa, void *buf, size_t len, unsigned beat, bool fixed);
+int bus_write_beats(struct bus *b, pa_t pa, const void *buf, size_t len, unsigned beat, bool fixed);
 int bus_read_buf(struct bus *b, pa_t pa, void *buf, size_t len);
 int bus_write_buf(struct bus *b, pa_t pa, const void *buf, size_t len);
 /* Called for every RAM write that does not come from a CPU's fast path (so that decoded code

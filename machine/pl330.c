@@ -19,10 +19,11 @@
  * wins, which resolves the one aliasing in the encoding space: 0x29/0x2B are DMASTP<S|B>, not
  * DMALPEND with nf = 0, lc = 0, x = 1 (write conditional forever loops with lc = 1).
  * Data is moved by DMA too: a DMALD reads src_burst_len × src_burst_size bytes at SAR into the
- * channel's MFIFO (an incrementing burst is one transfer; a fixed-address burst is one transfer
- * per beat, all at SAR), a DMAST writes dst_burst_len × dst_burst_size bytes from it to DAR, a
- * DMASTZ writes zeros. Device registers are reached byte by byte (bus_write_buf), so a store
- * into a device register (e.g. the PL011's UARTDR) uses 1-byte beats.
+ * channel's MFIFO, a DMAST writes dst_burst_len × dst_burst_size bytes from it to DAR, a
+ * DMASTZ writes zeros. Each burst is one DMA transfer carrying its beat size and addressing
+ * (dma_read_beats/dma_write_beats): a device register gets one access per beat of the burst
+ * size (narrower only where the address is unaligned), at incrementing addresses or, with the
+ * CCR's src_inc/dst_inc = 0, every beat at SAR/DAR (a FIFO register such as UARTDR).
  *
  * MFIFO: one per channel, each of the whole configured depth (the hardware shares one buffer
  * between channels; sharing is not modelled). A DMALD whose data does not fit is the mfifo_err
@@ -223,18 +224,11 @@ static int burst(struct pl330 *s, bool write, uint32_t addr, bool inc, unsigned 
                  uint8_t *buf, unsigned attrs)
 {
     unsigned size = 1u << size_log2, total = size * beats;
-    int st = DMA_OK;
-    bool outside = false;
-    if (inc) {
-        st = write ? dma_write(&s->port, addr, buf, total, attrs) : dma_read(&s->port, addr, buf, total, attrs);
-        outside = s->port.outside;
-    } else {
-        for (unsigned i = 0; i < beats && st == DMA_OK; i++) {
-            st = write ? dma_write(&s->port, addr, buf + i * size, size, attrs)
-                       : dma_read(&s->port, addr, buf + i * size, size, attrs);
-            outside |= s->port.outside;
-        }
-    }
+    /* the burst's AxSIZE and AxBURST (INCR / FIXED): a device register sees `beats` accesses
+     * of `size` bytes, at addr, addr + size, ... or all at addr */
+    int st = write ? dma_write_beats(&s->port, addr, buf, total, attrs, size, !inc)
+                   : dma_read_beats(&s->port, addr, buf, total, attrs, size, !inc);
+    bool outside = s->port.outside;
     if (TRACE_ON(s->tr)) trace_xfer(s, addr, total, write, st, outside);
     if (st == DMA_OK) {
         s->kick_bytes += total;

@@ -113,6 +113,8 @@ struct virtio_mmio {
     /* state and statistics */
     bool broken;                    /* a DMA failed: NEEDS_RESET until Status = 0 */
     uint64_t bytes;                 /* DMA bytes moved during the current notify */
+    bool in_notify;                 /* processing a QueueNotify: register writes (the device's
+                                       own DMA reaching them) are ignored */
     uint64_t notifies, chains, dma_faults, guest_errors;
 };
 

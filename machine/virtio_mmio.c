@@ -229,7 +229,9 @@ static void queue_notify(struct virtio_mmio *t, uint32_t q)
     if (!(t->status & VIRTIO_STATUS_DRIVER_OK) || !t->vq[q].ready || t->broken) return;
     t->notifies++;
     t->bytes = 0;
+    t->in_notify = true;
     t->ops->notify(t->dev, t, q);
+    t->in_notify = false;
     if (t->charge) t->charge(t->charge_opaque, VIRTIO_COST_NOTIFY + (t->bytes >> VIRTIO_COST_BYTES_SHIFT));
 }
 
@@ -306,6 +308,14 @@ static void set_half(uint64_t *r, bool high, uint32_t v)
 static int vm_write(void *opaque, uint64_t off, unsigned size, uint64_t value)
 {
     struct virtio_mmio *t = opaque;
+    /* A write while the transport processes a notify comes from a DMA that notify started (a
+     * buffer the driver placed on the register file, reached in 32-bit beats — or another
+     * master, e.g. the PL330, kicked by it): a Status = 0 would free the queues under the
+     * request being completed, a QueueNotify would recurse. Ignored. */
+    if (t->in_notify) {
+        guest_error(t, "%s at 0x%llx by the device's own DMA during a notify: ignored", "register write", off);
+        return BUS_OK;
+    }
     if (off >= VIRTIO_MMIO_CONFIG) {
         /* No device here has writable configuration fields. */
         guest_error(t, "%s write at 0x%llx ignored (read-only configuration)", "config", off);

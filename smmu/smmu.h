@@ -118,8 +118,8 @@ void smmu_iotlb_stats(const struct smmu *s, struct smmu_iotlb_stats *st);
 /* ==== DMA API: what device models call ====================================================
  * A port is one DMA master: an SMMU and its stream ID, or smmu == NULL for a master with no
  * SMMU in front of it (addresses are PAs). Transfers are translated page by page (4KB IOVA
- * pages) and performed with bus_read_buf/bus_write_buf, which notifies the RAM write hook so
- * decoded code in written pages is dropped. */
+ * pages) and performed with bus_read_beats/bus_write_beats, which notify the RAM write hook so
+ * decoded code in written pages is dropped, and reach MMIO in the master's beats. */
 /* The watch of a master with no SMMU (smmu == NULL; ignored otherwise): called once per
  * dma_read/dma_write (not dma_translate) with the PA range [pa, pa+len) before the bytes move;
  * false = the range leaves the memory the master's owner may reach. Nothing in front of the
@@ -153,6 +153,16 @@ enum dma_status {
  * fault is still recorded in p->fault and in the SMMU). */
 int dma_read(struct dma_port *p, uint64_t iova, void *buf, size_t len, unsigned attrs);
 int dma_write(struct dma_port *p, uint64_t iova, const void *buf, size_t len, unsigned attrs);
+/* The same with the master's beats: a device register (MMIO) is reached with accesses of
+ * `beat` bytes (1, 2, 4 or 8; each narrowed to its address's alignment and the bytes left, see
+ * bus_read_beats), and fixed = true sends every beat to iova (an AXI FIXED burst: a FIFO
+ * register) — translated once, on iova's page. dma_read/dma_write are beat 0 (the largest
+ * naturally aligned accesses up to 8 bytes), incrementing. RAM is copied either way (fixed:
+ * each beat overwrites / rereads the same bytes). */
+int dma_read_beats(struct dma_port *p, uint64_t iova, void *buf, size_t len, unsigned attrs, unsigned beat,
+                   bool fixed);
+int dma_write_beats(struct dma_port *p, uint64_t iova, const void *buf, size_t len, unsigned attrs,
+                    unsigned beat, bool fixed);
 /* Translate only (the DMA-trace replay, machine/dma_replay.c): the page-by-page path of
  * dma_read (write = false) / dma_write (write = true) — same SMMU lookups, same fault recording
  * and trace events — with no data moved. A translated page with nothing on the bus is

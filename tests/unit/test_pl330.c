@@ -22,7 +22,7 @@
 #define SRC     0x500000u
 #define DST     0x600000u
 #define NOWHERE 0x80000000u        /* nothing on the bus */
-#define DEV     0x09000000u        /* a fake device register window (FIFO at offset 0) */
+#define DEV     0x09000000u        /* a fake device register window (FIFO at offset 0, registers to 0xf) */
 
 /* Registers (DDI 0424D Table 3-1) */
 enum {
@@ -55,16 +55,17 @@ static struct pl330 *d;
 static bool lines[PL330_NUM_IRQS];
 static unsigned line_edges[PL330_NUM_IRQS];
 static uint64_t charged;
-/* fake device: records each write (offset, size, value) */
-static struct { uint64_t off; unsigned size; uint8_t v; } devlog[4096];
+/* fake device: records each write (offset, size, value); a FIFO at 0 and three more
+ * registers to 0xf, any access size; beyond them a slave error */
+static struct { uint64_t off; unsigned size; uint64_t v; } devlog[4096];
 static unsigned ndev;
 static uint8_t dev_rd_next;
 
 static int dev_read(void *o, uint64_t off, unsigned size, uint64_t *v) { *v = dev_rd_next++; return BUS_OK; }
 static int dev_write(void *o, uint64_t off, unsigned size, uint64_t v)
 {
-    if (ndev < 4096) devlog[ndev++] = (typeof(devlog[0])){ off, size, (uint8_t)v };
-    return off == 0 ? BUS_OK : BUS_SLAVE_ERROR;
+    if (ndev < 4096) devlog[ndev++] = (typeof(devlog[0])){ off, size, v };
+    return off < 0x10 ? BUS_OK : BUS_SLAVE_ERROR;
 }
 static const struct mmio_ops dev_ops = { "fifo", dev_read, dev_write };
 
@@ -384,11 +385,74 @@ static void test_mem_to_device(void **st)
     go(0, PROG);
     for (unsigned i = 0; i < 8; i++) assert_int_equal(fm[DST + i], 0x40 + i);
     assert_int_equal(R(SAR(0)), DEV);
-    /* a 4-byte fixed-address store is four byte writes, and offset 1 is a slave error */
+    /* the burst's beats: 4-byte beats to the fixed register are exactly 5 32-bit writes at
+     * offset 0 with the words in order (AXI FIXED burst, AxSIZE = 4 bytes) */
+    for (unsigned i = 0; i < 64; i++) fm[SRC + i] = (uint8_t)(0x11 * i + 3);
+    ndev = 0;
     at(PROG);
-    MOV(RSAR, SRC); MOV(RDAR, DEV); MOV(RCCR, ccr(true, 2, 1, false, 2, 1));
+    MOV(RSAR, SRC); MOV(RDAR, DEV); MOV(RCCR, ccr(true, 2, 5, false, 2, 5));
     LD(); ST(); END();
     go(0, PROG);
+    assert_int_equal(state(0), 0);
+    assert_int_equal(ndev, 5);
+    for (unsigned i = 0; i < 5; i++) {
+        uint32_t w;
+        memcpy(&w, fm + SRC + 4 * i, 4);
+        assert_int_equal(devlog[i].off, 0);
+        assert_int_equal(devlog[i].size, 4);
+        assert_int_equal(devlog[i].v, w);
+    }
+    /* 8-byte beats: 2 64-bit writes at offset 0 */
+    ndev = 0;
+    at(PROG);
+    MOV(RSAR, SRC); MOV(RDAR, DEV); MOV(RCCR, ccr(true, 3, 2, false, 3, 2));
+    LD(); ST(); END();
+    go(0, PROG);
+    assert_int_equal(state(0), 0);
+    assert_int_equal(ndev, 2);
+    for (unsigned i = 0; i < 2; i++) {
+        uint64_t q;
+        memcpy(&q, fm + SRC + 8 * i, 8);
+        assert_int_equal(devlog[i].off, 0);
+        assert_int_equal(devlog[i].size, 8);
+        assert_int_equal(devlog[i].v, q);
+    }
+    /* incrementing 4-byte beats: one 32-bit write per register, 0x0 .. 0xc */
+    ndev = 0;
+    at(PROG);
+    MOV(RSAR, SRC); MOV(RDAR, DEV); MOV(RCCR, ccr(true, 2, 4, true, 2, 4));
+    LD(); ST(); END();
+    go(0, PROG);
+    assert_int_equal(state(0), 0);
+    assert_int_equal(ndev, 4);
+    for (unsigned i = 0; i < 4; i++) {
+        uint32_t w;
+        memcpy(&w, fm + SRC + 4 * i, 4);
+        assert_int_equal(devlog[i].off, 4 * i);
+        assert_int_equal(devlog[i].size, 4);
+        assert_int_equal(devlog[i].v, w);
+    }
+    assert_int_equal(R(DAR(0)), DEV + 16);
+    /* a fixed source of 4-byte beats: 2 32-bit reads of the register */
+    dev_rd_next = 0x70;
+    memset(fm + DST, 0xee, 16);
+    at(PROG);
+    MOV(RSAR, DEV); MOV(RDAR, DST); MOV(RCCR, ccr(false, 2, 2, true, 3, 1));
+    LD(); ST(); END();
+    go(0, PROG);
+    assert_int_equal(state(0), 0);
+    static const uint8_t two_words[8] = { 0x70, 0, 0, 0, 0x71, 0, 0, 0 };
+    assert_memory_equal(fm + DST, two_words, 8);
+    assert_int_equal(dev_rd_next, 0x72);
+    /* a burst running into the slave error at 0x10: the writes up to it, then data_write_err
+     * (its DMAST is at PROG + 18) */
+    ndev = 0;
+    at(PROG);
+    MOV(RSAR, SRC); MOV(RDAR, DEV + 8); MOV(RCCR, ccr(true, 2, 4, true, 2, 4));
+    LD(); ST(); END();
+    go(0, PROG);
+    assert_int_equal(ndev, 3);
+    assert_int_equal(devlog[2].off, 0x10);
     expect_fault(0, DWRITE, PROG + 18 + 1);
 }
 
@@ -679,14 +743,57 @@ static void test_trace(void **st)
 
 /* Re-entrancy: the engine's own registers as program or data (DMA of 1-byte accesses to a
  * 32-bit-only APB block → slave errors), DMA into DBGCMD cannot start anything. */
+/* The engine's own registers as program and as DMA destination. A burst of 32-bit beats is a
+ * well-formed register write, so a program can reach its own debug interface: it DMAs a
+ * DMAGO (channel 1, at this same program) into DBGINST0/1, then a 0 into DBGCMD — the start of
+ * a DMA → DBGCMD → DMA recursion. DBGSTATUS is busy while the engine runs, so that DBGCMD is
+ * ignored (a guest error): no nested kick, channel 1 stays Stopped, the program ends. The DMA'd
+ * DBGINST0/1 are really there: a CPU write of DBGCMD then starts channel 1, whose copy of the
+ * same program is again ignored at its DBGCMD — bounded, one level each. */
 static void test_own_registers(void **st)
 {
     go(0, (uint32_t)DBASE + DSR);
     expect_fault(0, IFETCH, DBASE);
-    at(PROG); MOV(RSAR, SRC); MOV(RDAR, (uint32_t)DBASE + DBGCMD); MOV(RCCR, ccr(true, 2, 1, false, 2, 1)); LD(); ST(); END();
+    const uint32_t inst0 = (uint32_t)0x01 << 24 | 0xa0u << 16, inst1 = PROG;   /* DMAGO ch1, PROG */
+    memcpy(fm + SRC, &inst0, 4);
+    memcpy(fm + SRC + 4, &inst1, 4);
+    memset(fm + SRC + 8, 0, 4);
+    at(PROG);
+    MOV(RSAR, SRC); MOV(RDAR, (uint32_t)DBASE + DBGINST0); MOV(RCCR, ccr(true, 2, 2, true, 2, 2)); LD(); ST();
+    MOV(RDAR, (uint32_t)DBASE + DBGCMD); MOV(RCCR, ccr(true, 2, 1, false, 2, 1)); LD(); ST();
+    END();
+    char *logbuf = NULL;
+    size_t loglen = 0;
+    FILE *log = open_memstream(&logbuf, &loglen);
+    assert_non_null(log);
+    mlog_set(MLOG_GUEST_ERRORS, log);
+    struct pl330_stats s0, s1;
+    pl330_get_stats(d, &s0);
+    go(0, PROG);
+    pl330_get_stats(d, &s1);
+    assert_int_equal(state(0), 0);                     /* stopped, no fault */
+    assert_int_equal(R(FTR(0)), 0);
+    assert_int_equal(state(1), 0);                     /* the DMA'd DBGCMD started nothing */
+    assert_int_equal(s1.kicks - s0.kicks, 1);          /* no nested kick */
+    assert_int_equal(s1.bytes_written - s0.bytes_written, 12);
+    assert_int_equal(R(FSRD), 0);
+    W(DBGCMD, 0);                                      /* the CPU: runs the DMA'd DMAGO */
+    pl330_get_stats(d, &s1);
+    assert_int_equal(state(1), 0);                     /* channel 1 ran the program and ended */
+    assert_int_equal(R(FTR(1)), 0);
+    assert_int_equal(s1.kicks - s0.kicks, 2);
+    assert_int_equal(s1.bytes_written - s0.bytes_written, 24);
+    assert_false(lines[PL330_IRQ_ABORT]);
+    mlog_set(0, NULL);
+    fclose(log);
+    unsigned ignored = 0;
+    for (const char *p = logbuf; (p = strstr(p, "DBGCMD written while DBGSTATUS is busy")); p++) ignored++;
+    assert_int_equal(ignored, 2);                      /* one per run, each ignored */
+    free(logbuf);
+    /* a 2-byte beat to a register is still an APB slave error: data_write_err */
+    at(PROG); MOV(RSAR, SRC); MOV(RDAR, (uint32_t)DBASE + INTEN); MOV(RCCR, ccr(true, 1, 1, false, 1, 1)); LD(); ST(); END();
     go(0, PROG);
     expect_fault(0, DWRITE, PROG + 19);
-    assert_int_equal(R(FSRD), 0);
 }
 
 static uint64_t rng_state;
