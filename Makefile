@@ -30,7 +30,7 @@ deps:
 	@sh tools/deps.sh build
 
 faultline: $(B)/faultline
-	@cp $< $@
+	@cp $< $@.tmp && mv -f $@.tmp $@
 
 $(B)/faultline: $(B)/machine/main.o $(LIB)
 	$(CC) $(LDOPT) -o $@ $^ $(LDLIBS)
@@ -48,11 +48,11 @@ $(B)/%.o: %.c
 debug:
 	$(MAKE) VARIANT=debug faultline-debug
 faultline-debug: build/debug/faultline
-	cp $< $@
+	cp $< $@.tmp && mv -f $@.tmp $@
 asan:
 	$(MAKE) VARIANT=asan faultline-asan
 faultline-asan: build/asan/faultline
-	cp $< $@
+	cp $< $@.tmp && mv -f $@.tmp $@
 
 # ---- tests -------------------------------------------------------------------------------
 $(B)/tests/unit/%: tests/unit/%.c $(LIB)
