@@ -97,6 +97,20 @@ static const char *name_or(const struct trace_reader *r, uint32_t id, char *buf,
     return buf;
 }
 
+/* " DEV \"bytes\"": console bytes, printable ASCII as is, the rest (and quote, backslash) as \xNN. */
+static void print_quoted(FILE *f, const char *dev, const uint8_t *bytes, size_t n)
+{
+    fprintf(f, " %s \"", dev);
+    for (size_t i = 0; i < n; i++) {
+        uint8_t c = bytes[i];
+        if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\')
+            fputc(c, f);
+        else
+            fprintf(f, "\\x%02x", c);
+    }
+    fputc('"', f);
+}
+
 /* ------------------------------------------------------------------ dump --- */
 
 static csh cs;
@@ -208,15 +222,8 @@ static void dump_rec(FILE *f, const struct trace_reader *r, const struct trace_r
         break;
     }
     case TRACE_K_CONSOLE_IN: {
-        fprintf(f, " %s \"", name_or(r, rec->ev.console_in.dev, nb, sizeof nb));
-        for (size_t i = 0; i < rec->ev.console_in.n; i++) {
-            uint8_t c = rec->ev.console_in.bytes[i];
-            if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\')
-                fputc(c, f);
-            else
-                fprintf(f, "\\x%02x", c);
-        }
-        fputc('"', f);
+        print_quoted(f, name_or(r, rec->ev.console_in.dev, nb, sizeof nb), rec->ev.console_in.bytes,
+                     rec->ev.console_in.n);
         break;
     }
     case TRACE_K_RUN_END: {
@@ -235,15 +242,7 @@ static void dump_rec(FILE *f, const struct trace_reader *r, const struct trace_r
         else if (e->type == TRACE_RR_RTC_BASE) fprintf(f, " unix-time=%" PRIu64, e->value);
         else if (e->type == TRACE_RR_CONSOLE_STATE) fprintf(f, " input-possible=%u", (unsigned)(e->value & 1));
         if (e->type == TRACE_RR_CONSOLE) {
-            fprintf(f, " %s \"", name_or(r, e->dev, nb, sizeof nb));
-            for (size_t i = 0; i < e->n; i++) {
-                uint8_t c = e->bytes[i];
-                if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\')
-                    fputc(c, f);
-                else
-                    fprintf(f, "\\x%02x", c);
-            }
-            fputc('"', f);
+            print_quoted(f, name_or(r, e->dev, nb, sizeof nb), e->bytes, e->n);
         }
         break;
     }
