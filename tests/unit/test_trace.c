@@ -111,6 +111,45 @@ static int write_sample(const char *path, unsigned *nrec)
     return tracer_close(tr);
 }
 
+/* `--write-fixed-dma FILE KERNEL` (tests/tools/run-suite.sh): a -hv xen,mmio=eager run's
+ * header (KERNEL hashed) and two PL330 (SID 0x20) writes of 8 KiB at 8 bytes below the end of
+ * the last SRAM page: #1 fixed (8-byte beats, all at that IOVA: one page), #2 incrementing
+ * (over three pages, past the SRAM's end). */
+static int write_fixed_dma(const char *path, const char *kernel)
+{
+    struct trace_meta m;
+    char err[300], cmd[1024];
+    memset(&m, 0, sizeof m);
+    snprintf(cmd, sizeof cmd, "faultline -M virt,sram=on -nographic -kernel %s -device pl330 -hv xen,mmio=eager", kernel);
+    trace_meta_set(&m.emulator_version, "faultline 0.1-test");
+    trace_meta_set(&m.machine_config, cmd);
+    trace_meta_set(&m.hv_policy, "xen,mmio=eager");
+    if (trace_meta_add_image_file(&m, "kernel", kernel) < 0) {
+        fprintf(stderr, "test_trace: %s: cannot read it\n", kernel);
+        trace_meta_free(&m);
+        return -1;
+    }
+    struct tracer *tr = tracer_open(path, &m, err, sizeof err);
+    trace_meta_free(&m);
+    if (!tr) {
+        fprintf(stderr, "test_trace: %s\n", err);
+        return -1;
+    }
+    struct trace_ts t = { .cycle = 1000, .icount = 500 };
+    uint32_t dev = trace_intern(tr, "pl330");
+    struct trace_dma d = { .sid = 0x20, .dev = dev, .iova = 0x0906fff8ull, .pa = { 0 }, .len = 8192,
+                           .is_write = 1, .result = TRACE_DMA_OK, .beat = 8, .fixed = true };
+    trace_dma(tr, &t, &d);
+    d.fixed = false;
+    d.result = TRACE_DMA_SMMU_FAULT;
+    t.cycle++, t.icount++;
+    trace_dma(tr, &t, &d);
+    t.cycle++, t.icount++;
+    trace_run_end(tr, &t, &(struct trace_run_end){ .reason = trace_intern(tr, "guest poweroff"),
+                                                   .total_cycles = t.cycle, .total_insns = t.icount });
+    return tracer_close(tr);
+}
+
 /* Sample file in memory. */
 static uint8_t *sample_bytes(size_t *len, unsigned *nrec)
 {
@@ -774,6 +813,8 @@ int main(int argc, char **argv)
 {
     if (argc == 3 && !strcmp(argv[1], "--write-sample"))
         return write_sample(argv[2], NULL) ? 1 : 0;
+    if (argc == 4 && !strcmp(argv[1], "--write-fixed-dma"))
+        return write_fixed_dma(argv[2], argv[3]) ? 1 : 0;
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_checksums),
         cmocka_unit_test(test_header_round_trip),
