@@ -13,7 +13,8 @@
  *     replay policy has mapped already; BOOT and TEARDOWN changes are the policy's own and are
  *     not copied;
  *   - each DMA record is re-issued through the SMMU as translations only (dma_translate: page
- *     by page, the path dma_read/dma_write take, with the recorded direction), then whatever
+ *     by page, the path dma_read/dma_write take, with the recorded direction; a fixed-address
+ *     burst (v1.2 record) on its one IOVA page only), then whatever
  *     the SMMU reports is handled as hv's interrupt handler would (hv_smmu_service: logged,
  *     counted, cleared, no retry).
  * Why not the stage-1 tables: under -hv none the DMA addresses are translated by nothing the
@@ -202,11 +203,19 @@ static int replay_dma(struct replay *rp, const struct trace_rec *rec, struct dma
     struct dma_port port;
     dma_port_init(&port, rp->b->bus, smmu, d->sid);
     pa_t pa = mk_pa(0);
-    int st = dma_translate(&port, d->iova, (size_t)d->len, d->is_write, 0, &pa);
+    /* A fixed burst sends every beat to iova: one translation, on iova's page, whatever the
+     * total length (smmu.h dma_read_beats). An incrementing one covers [iova, iova + len). */
+    uint64_t span = d->len;
+    if (d->fixed) {
+        uint64_t to_page_end = PAGE_SIZE - (d->iova & (PAGE_SIZE - 1));
+        if (span > to_page_end) span = to_page_end;
+    }
+    int st = dma_translate(&port, d->iova, (size_t)span, d->is_write, 0, &pa);
     hv_smmu_service(rp->b->hv);       /* what hv's SMMU interrupt handler does, at once */
     struct dma_replay_xfer x = {
         .n = ++sum->transfers, .cycle = rec->cycle, .icount = rec->icount, .vcpu = rec->vcpu,
         .sid = d->sid, .dev = trace_string(rp->r, d->dev), .iova = d->iova, .len = d->len,
+        .beat = d->beat, .fixed = d->fixed,
         .is_write = d->is_write, .rec_result = d->result, .rec_pa = d->pa.v, .pa = pa.v,
         .result = st == DMA_OK ? TRACE_DMA_OK : st == DMA_SMMU_FAULT ? TRACE_DMA_SMMU_FAULT : TRACE_DMA_BUS_ERROR,
         .fault_iova = st == DMA_OK ? 0 : port.fault_iova, .cb = -1,
@@ -224,7 +233,8 @@ static int replay_dma(struct replay *rp, const struct trace_rec *rec, struct dma
     if (TRACE_ON(rp->out)) {
         uint32_t dev = x.dev ? trace_intern(rp->out, x.dev) : 0;
         trace_emit_dma(rp->out, NULL, &(struct trace_dma){ .sid = d->sid, .dev = dev, .iova = d->iova,
-            .pa = pa, .len = d->len, .is_write = d->is_write, .result = x.result });
+            .pa = pa, .len = d->len, .is_write = d->is_write, .result = x.result, .beat = d->beat,
+            .fixed = d->fixed });
     }
     if (rp->cfg->xfer) rp->cfg->xfer(rp->cfg->opaque, &x);
     return 0;

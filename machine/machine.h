@@ -308,6 +308,8 @@ struct dma_replay_xfer {                   /* one recorded DMA record, replayed 
     uint32_t vcpu, sid;
     const char *dev;                       /* the master's name from the trace (NULL: unknown) */
     uint64_t iova, len;
+    uint8_t beat;                          /* recorded bytes per beat (0: not given) */
+    bool fixed;                            /* recorded fixed-address burst: replayed on iova's page */
     bool is_write;                         /* the device writes memory */
     uint8_t rec_result, result;            /* enum trace_dma_result: recorded, replayed */
     uint64_t rec_pa;                       /* as recorded (0 when the master did not say) */

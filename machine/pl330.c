@@ -211,10 +211,10 @@ static unsigned prot_attrs(unsigned prot)
 
 /* outside: a master with no SMMU left its domain's memory (the port's watch, seed 004). */
 static void __attribute__((noinline)) trace_xfer(struct pl330 *s, uint32_t addr, unsigned len, bool write, int st,
-                                                 bool outside)
+                                                 bool outside, unsigned beat, bool fixed)
 {
     trace_emit_dma(s->tr, NULL, &(struct trace_dma){ .sid = s->port.sid, .dev = s->tr_name, .iova = addr,
-        .pa = mk_pa(s->port.smmu ? 0 : addr), .len = len, .is_write = write,
+        .pa = mk_pa(s->port.smmu ? 0 : addr), .len = len, .is_write = write, .beat = (uint8_t)beat, .fixed = fixed,
         .result = st == DMA_OK ? (outside ? TRACE_DMA_OUTSIDE_DOMAIN : TRACE_DMA_OK)
                 : st == DMA_SMMU_FAULT ? TRACE_DMA_SMMU_FAULT : TRACE_DMA_BUS_ERROR });
 }
@@ -229,7 +229,7 @@ static int burst(struct pl330 *s, bool write, uint32_t addr, bool inc, unsigned 
     int st = write ? dma_write_beats(&s->port, addr, buf, total, attrs, size, !inc)
                    : dma_read_beats(&s->port, addr, buf, total, attrs, size, !inc);
     bool outside = s->port.outside;
-    if (TRACE_ON(s->tr)) trace_xfer(s, addr, total, write, st, outside);
+    if (TRACE_ON(s->tr)) trace_xfer(s, addr, total, write, st, outside, size, !inc);
     if (st == DMA_OK) {
         s->kick_bytes += total;
         if (write) s->st.bytes_written += total; else s->st.bytes_read += total;

@@ -484,11 +484,12 @@ void trace_emit_smmu_xlate(struct tracer *tr, const struct trace_ts *ts, const s
 
 void trace_emit_dma(struct tracer *tr, const struct trace_ts *ts, const struct trace_dma *e)
 {
-    uint8_t *p = rec_begin(tr, 36);
+    uint8_t *p = rec_begin(tr, 40);
     if (!p) return;
     put64(&p, e->iova); put64(&p, e->pa.v); put64(&p, e->len);
     put32(&p, e->sid); put32(&p, e->dev);
     put8(&p, e->is_write); put8(&p, e->result); put16(&p, 0);
+    put8(&p, e->beat); put8(&p, e->fixed ? TRACE_DMA_F_FIXED : 0); put16(&p, 0);   /* v1.2 */
     rec_end(tr, ts, TRACE_K_DMA, p);
 }
 
@@ -894,7 +895,19 @@ static int decode(struct trace_reader *r, struct trace_rec *rec)
         struct trace_dma *e = &rec->ev.dma;
         e->iova = get64(&p); e->pa.v = get64(&p); e->len = get64(&p);
         e->sid = get32(&p); e->dev = get32(&p);
-        e->is_write = get8(&p); e->result = get8(&p);
+        e->is_write = get8(&p); e->result = get8(&p); (void)get16(&p);
+        e->beat = 0;
+        e->fixed = false;
+        if (rec->len >= 40) {           /* v1.2 tail: beat size, flags (bits 1-7 reserved) */
+            unsigned beat = get8(&p), fl = get8(&p);
+            bool fixed = fl & TRACE_DMA_F_FIXED;
+            /* a beat is a power of two up to 128 bytes; a fixed burst has a beat and is a
+             * whole number of beats */
+            if ((beat & (beat - 1)) || (fixed && (!beat || e->len % beat)))
+                return TRACE_ERR_MALFORMED;
+            e->beat = (uint8_t)beat;
+            e->fixed = fixed;
+        }
         break;
     }
     case TRACE_K_VCPU_SWITCH: {

@@ -18,8 +18,9 @@
 #include "mmu/mmu.h"
 
 #define TRACE_FORMAT_MAJOR 1   /* incompatible layout change: readers refuse other majors */
-#define TRACE_FORMAT_MINOR 1   /* compatible growth: new kinds, fields appended to payloads
-                                * (1: RR-INPUT, RUN-END per-vCPU tail, header tag 5) */
+#define TRACE_FORMAT_MINOR 2   /* compatible growth: new kinds, fields appended to payloads
+                                * (1: RR-INPUT, RUN-END per-vCPU tail, header tag 5;
+                                *  2: DMA beat size and fixed-address flag) */
 #define TRACE_MAGIC        "FLTRACE\x1a"   /* 8 bytes; \x1a stops a `type`d binary, as PNG does */
 #define TRACE_MAGIC_LEN    8
 #define TRACE_REC_HDR_LEN  40   /* bytes of the per-record frame before the payload */
@@ -210,7 +211,12 @@ struct trace_dma {
     uint64_t len;
     uint8_t  is_write;         /* 1: device writes memory */
     uint8_t  result;           /* enum trace_dma_result */
+    /* v1.2: the master's beats (smmu.h dma_read_beats). A v1.0/v1.1 record reads as 0, false. */
+    uint8_t  beat;             /* bytes per beat: 1, 2, 4, ... 128 (AXI AxSIZE); 0 = not given
+                                * (dma_read/dma_write: the largest aligned accesses) */
+    bool     fixed;            /* every beat at iova (AXI FIXED burst, a FIFO register); needs beat */
 };
+#define TRACE_DMA_F_FIXED 1u   /* DMA payload flags byte (v1.2), bit 0 */
 
 struct trace_vcpu_switch {
     uint32_t from_dom, from_vcpu;

@@ -80,11 +80,12 @@ void virtq_interrupt(struct virtio_mmio *t)
 }
 
 /* ---- DMA with failure → broken ---- */
-/* One DMA record per transfer (the SMMU's own records, one per page, say where it went). */
+/* One DMA record per transfer (the SMMU's own records, one per page, say where it went);
+ * dma_read/dma_write: beat 0, incrementing. */
 static void __attribute__((noinline)) trace_dma_rec(struct virtio_mmio *t, uint64_t a, size_t len, bool write, int st)
 {
     trace_emit_dma(t->tr, NULL, &(struct trace_dma){ .sid = t->dma.sid, .dev = t->tr_name, .iova = a,
-        .pa = mk_pa(t->dma.smmu ? 0 : a), .len = len, .is_write = write,
+        .pa = mk_pa(t->dma.smmu ? 0 : a), .len = len, .is_write = write, .beat = 0, .fixed = false,
         .result = st == DMA_OK ? (t->dma.outside ? TRACE_DMA_OUTSIDE_DOMAIN : TRACE_DMA_OK)
                 : st == DMA_SMMU_FAULT ? TRACE_DMA_SMMU_FAULT : TRACE_DMA_BUS_ERROR });
 }

@@ -209,9 +209,11 @@ static void dump_rec(FILE *f, const struct trace_reader *r, const struct trace_r
     }
     case TRACE_K_DMA: {
         const struct trace_dma *e = &rec->ev.dma;
-        fprintf(f, " %s sid=0x%x %s iova=0x%" PRIx64 " pa=0x%" PRIx64 " len=%" PRIu64 " -> %s",
+        fprintf(f, " %s sid=0x%x %s iova=0x%" PRIx64 " pa=0x%" PRIx64 " len=%" PRIu64,
                 name_or(r, e->dev, nb, sizeof nb), e->sid, e->is_write ? "write" : "read", e->iova,
-                e->pa.v, e->len, trace_dma_result_name(e->result));
+                e->pa.v, e->len);
+        if (e->beat) fprintf(f, " beat=%u", e->beat);       /* v1.2; 0: not given */
+        fprintf(f, "%s -> %s", e->fixed ? " fixed" : "", trace_dma_result_name(e->result));
         break;
     }
     case TRACE_K_VCPU_SWITCH: {
@@ -645,6 +647,7 @@ static void json_fields(FILE *f, const struct trace_reader *r, const struct trac
         fprintf(f, "\"dev\":"); json_name(f, r, e->dev); sep = ",";
         HX("sid", e->sid); HX("iova", e->iova); HX("pa", e->pa.v); NU("len", e->len);
         ST("dir", e->is_write ? "write" : "read"); ST("result", trace_dma_result_name(e->result));
+        NU("beat", e->beat); fprintf(f, "%s\"fixed\":%s", sep, e->fixed ? "true" : "false");
         break;
     }
     case TRACE_K_VCPU_SWITCH: {
@@ -790,9 +793,9 @@ static void replay_line(void *opaque, const struct dma_replay_xfer *x)
     const char *dev = x->dev;
     if (!dev) { snprintf(nb, sizeof nb, "sid%u", x->sid); dev = nb; }
     printf("[cyc %" PRIu64 " ic %" PRIu64 " cpu%u] #%" PRIu64 " %s sid=0x%x %s iova=0x%" PRIx64 " len=0x%" PRIx64
-           ": recorded %s, replayed %s", x->cycle, x->icount, x->vcpu, x->n, dev, x->sid,
-           x->is_write ? "write" : "read", x->iova, x->len, trace_dma_result_name(x->rec_result),
-           trace_dma_result_name(x->result));
+           "%s: recorded %s, replayed %s", x->cycle, x->icount, x->vcpu, x->n, dev, x->sid,
+           x->is_write ? "write" : "read", x->iova, x->len, x->fixed ? " fixed" : "",
+           trace_dma_result_name(x->rec_result), trace_dma_result_name(x->result));
     if (x->result == TRACE_DMA_OK)
         printf(" pa=0x%" PRIx64, x->pa);
     else if (x->cb >= 0)

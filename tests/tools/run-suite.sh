@@ -34,6 +34,7 @@ check "dump disassembles the faulting instruction" grep -q 'S2-FAULT .*; str w0,
 check "dump p2m line" grep -qF 'P2M map d0 ipa=0x9000000 pa=0x9000000 size=0x1000 mmio_direct_c (fault)' "$d/dump"
 check "dump SMMU fault line" grep -qF 'SMMU-XLATE sid=0x12 cb=3 iova=0x9060000 write -> context-fault fsr=0x2' "$d/dump"
 check "dump DMA names its master" grep -qF 'DMA pl330 sid=0x12 write iova=0x9060000' "$d/dump"
+check "dump DMA: beat size and fixed address (v1.2)" grep -qF 'DMA pl330 sid=0x12 write iova=0x9060000 pa=0x0 len=64 beat=4 fixed -> smmu-fault' "$d/dump"
 check "dump MMIO names its device" grep -qF 'MMIO read pl011+0x18' "$d/dump"
 check "dump console input escaped" grep -qF 'CONSOLE-IN pl011 "ls\x0a"' "$d/dump"
 check "dump skips an unknown kind" grep -qF 'UNKNOWN kind=200 len=5 (skipped)' "$d/dump"
@@ -65,6 +66,7 @@ check "summary is an alias of stats" sh -c "'$FL' summary '$d/s.fltr' | cmp -s -
 check "export json exits 0" [ "$rc" = 0 ]
 check "export json: one line per record" [ "$(wc -l <"$d/j")" = 18 ]
 check "export json has the fault" grep -q '"kind":"S2-FAULT".*"ipa":"0x9000000".*"outcome":"mapped"' "$d/j"
+check "export json: DMA beat and fixed" grep -q '"kind":"DMA".*"beat":4,"fixed":true' "$d/j"
 "$FL" export --format=perfetto "$d/s.fltr" >"$d/p"; rc=$?
 check "export perfetto exits 0" [ "$rc" = 0 ]
 if command -v python3 >/dev/null 2>&1; then
@@ -166,6 +168,18 @@ if [ -x "$FLB" ] && [ -f "$G" ]; then
     cp tests/guest/build/demo.elf "$d/img/k.elf"
     "$FL" replay-dma "$d/img.fltr" >/dev/null 2>"$d/r7"; rc=$?
     check "replay-dma: kernel image changed: exit 1, SHA-256 differs" sh -c "[ $rc = 1 ] && grep -q 'SHA-256 differs' '$d/r7'"
+    # A fixed-address burst (v1.2 DMA record) is replayed on its one IOVA page: 8 KiB of 8-byte
+    # beats at 8 bytes below the SRAM's end translate once (ok); the same transfer incrementing
+    # runs past the SRAM into an unmapped page (a fault at 0x9071000).
+    "$T" --write-fixed-dma "$d/fx.fltr" "$G" || bad "write the fixed-burst trace"
+    "$FL" replay-dma -o "$d/fx-out.fltr" "$d/fx.fltr" >"$d/fx" 2>&1; rc=$?
+    check "replay-dma fixed burst: exit 0, recorded ok, replayed ok on iova's page, not changed" \
+        sh -c "[ $rc = 0 ] && grep -q '#1 pl330 sid=0x20 write iova=0x906fff8 len=0x2000 fixed: recorded ok, replayed ok pa=0x906fff8\$' '$d/fx'"
+    check "replay-dma fixed burst: one SMMU translation (one page), none past the SRAM" \
+        sh -c "[ \$('$FL' dump --no-header --kind=SMMU-XLATE --from=500 --to=500 '$d/fx-out.fltr' | wc -l) = 1 ]"
+    check "replay-dma incrementing burst over the same range: 3 pages, faults at 0x9071000" \
+        sh -c "grep -q '#2 pl330 sid=0x20 write iova=0x906fff8 len=0x2000: recorded smmu-fault, replayed smmu-fault iova=0x9071000 cb=0 fsr=0x2\$' '$d/fx' && [ \$('$FL' dump --no-header --kind=SMMU-XLATE --from=501 --to=501 '$d/fx-out.fltr' | wc -l) = 3 ]"
+    check "replay-dma fixed/incrementing: summary 0 changed" grep -q '^transfers 2, recorded faults 1, replayed faults 1, changed 0$' "$d/fx"
     "$FL" replay-dma -o "$d/nodir/x.fltr" "$d/lazy.fltr" >/dev/null 2>"$d/r8"; rc=$?
     check "replay-dma: -o into a missing directory: exit 1" sh -c "[ $rc = 1 ] && grep -q '^faultline-trace: replay-dma: -o ' '$d/r8'"
 else

@@ -69,7 +69,7 @@ static unsigned write_sample_to(struct tracer *tr)
     t = ts_n(i++); trace_tlbi(tr, &t, &S_TLBI);
     t = ts_n(i++); trace_smmu_xlate(tr, &t, &S_SMMU);
     struct trace_dma d = { .sid = 0x12, .dev = dmac, .iova = 0x09060000ull, .pa = { 0 }, .len = 64,
-                           .is_write = 1, .result = TRACE_DMA_SMMU_FAULT };
+                           .is_write = 1, .result = TRACE_DMA_SMMU_FAULT, .beat = 4, .fixed = true };
     t = ts_n(i++); trace_dma(tr, &t, &d);
     t = ts_n(i++); trace_vcpu_switch(tr, &t, &S_VSW);
     t = ts_n(i++); trace_console_in(tr, &t, uart, "ls\n", 3);
@@ -108,6 +108,45 @@ static int write_sample(const char *path, unsigned *nrec)
     unsigned n = write_sample_to(tr);
     if (nrec)
         *nrec = n;
+    return tracer_close(tr);
+}
+
+/* `--write-fixed-dma FILE KERNEL` (tests/tools/run-suite.sh): a -hv xen,mmio=eager run's
+ * header (KERNEL hashed) and two PL330 (SID 0x20) writes of 8 KiB at 8 bytes below the end of
+ * the last SRAM page: #1 fixed (8-byte beats, all at that IOVA: one page), #2 incrementing
+ * (over three pages, past the SRAM's end). */
+static int write_fixed_dma(const char *path, const char *kernel)
+{
+    struct trace_meta m;
+    char err[300], cmd[1024];
+    memset(&m, 0, sizeof m);
+    snprintf(cmd, sizeof cmd, "faultline -M virt,sram=on -nographic -kernel %s -device pl330 -hv xen,mmio=eager", kernel);
+    trace_meta_set(&m.emulator_version, "faultline 0.1-test");
+    trace_meta_set(&m.machine_config, cmd);
+    trace_meta_set(&m.hv_policy, "xen,mmio=eager");
+    if (trace_meta_add_image_file(&m, "kernel", kernel) < 0) {
+        fprintf(stderr, "test_trace: %s: cannot read it\n", kernel);
+        trace_meta_free(&m);
+        return -1;
+    }
+    struct tracer *tr = tracer_open(path, &m, err, sizeof err);
+    trace_meta_free(&m);
+    if (!tr) {
+        fprintf(stderr, "test_trace: %s\n", err);
+        return -1;
+    }
+    struct trace_ts t = { .cycle = 1000, .icount = 500 };
+    uint32_t dev = trace_intern(tr, "pl330");
+    struct trace_dma d = { .sid = 0x20, .dev = dev, .iova = 0x0906fff8ull, .pa = { 0 }, .len = 8192,
+                           .is_write = 1, .result = TRACE_DMA_OK, .beat = 8, .fixed = true };
+    trace_dma(tr, &t, &d);
+    d.fixed = false;
+    d.result = TRACE_DMA_SMMU_FAULT;
+    t.cycle++, t.icount++;
+    trace_dma(tr, &t, &d);
+    t.cycle++, t.icount++;
+    trace_run_end(tr, &t, &(struct trace_run_end){ .reason = trace_intern(tr, "guest poweroff"),
+                                                   .total_cycles = t.cycle, .total_insns = t.icount });
     return tracer_close(tr);
 }
 
@@ -290,6 +329,9 @@ static void test_every_kind_round_trips(void **state)
             assert_int_equal(rec.ev.dma.len, 64);
             assert_int_equal(rec.ev.dma.is_write, 1);
             assert_int_equal(rec.ev.dma.result, TRACE_DMA_SMMU_FAULT);
+            assert_int_equal(rec.len, 40);                      /* v1.2 layout */
+            assert_int_equal(rec.ev.dma.beat, 4);
+            assert_true(rec.ev.dma.fixed);
             break;
         case TRACE_K_CONSOLE_IN:
             assert_int_equal(rec.ev.console_in.n, 3);
@@ -675,6 +717,84 @@ static void test_rr_records(void **state)
     assert_string_equal(trace_rr_point_name(TRACE_RR_AT_BLOCK), "block");
 }
 
+/* One raw DMA payload of n bytes in a fresh trace: what the reader makes of it. */
+static int read_raw_dma(const uint8_t *pl, uint32_t n, struct trace_dma *out)
+{
+    char path[] = "/tmp/test_trace_dma_XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    struct tracer *tr = tracer_open_fd(fd, NULL, NULL, 0);
+    assert_non_null(tr);
+    trace_emit_raw(tr, NULL, TRACE_K_DMA, pl, n);
+    assert_int_equal(tracer_close(tr), 0);
+    struct trace_reader *r;
+    struct trace_rec rec;
+    assert_int_equal(trace_open(path, &r), TRACE_OK);
+    int rc = trace_next(r, &rec);
+    if (rc == 1) *out = rec.ev.dma;
+    trace_close(r);
+    unlink(path);
+    return rc;
+}
+
+/* v1.2 DMA tail: beat size and fixed flag round-trip; a v1.0/v1.1 record (36 bytes) reads as
+ * beat 0, incrementing; bad values are malformed, reserved flag bits and longer payloads not. */
+static void test_dma_beats(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/test_trace_dmab_XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    struct tracer *tr = tracer_open_fd(fd, NULL, NULL, 0);
+    assert_non_null(tr);
+    trace_dma(tr, NULL, &(struct trace_dma){ .sid = 5, .iova = 0x1ff8, .len = 8192, .beat = 8, .fixed = true });
+    trace_dma(tr, NULL, &(struct trace_dma){ .sid = 1, .iova = 0x4000, .len = 100 });
+    trace_dma(tr, NULL, &(struct trace_dma){ .sid = 5, .iova = 0x3000, .len = 256, .beat = 128 });
+    assert_int_equal(tracer_close(tr), 0);
+    struct trace_reader *r;
+    struct trace_rec rec;
+    assert_int_equal(trace_open(path, &r), TRACE_OK);
+    assert_int_equal(trace_next(r, &rec), 1);
+    assert_int_equal(rec.ev.dma.len, 8192);
+    assert_int_equal(rec.ev.dma.beat, 8);
+    assert_true(rec.ev.dma.fixed);
+    assert_int_equal(trace_next(r, &rec), 1);
+    assert_int_equal(rec.ev.dma.beat, 0);
+    assert_false(rec.ev.dma.fixed);
+    assert_int_equal(trace_next(r, &rec), 1);
+    assert_int_equal(rec.ev.dma.beat, 128);
+    assert_false(rec.ev.dma.fixed);
+    assert_int_equal(trace_next(r, &rec), 0);
+    trace_close(r);
+    unlink(path);
+
+    /* payload: u64 iova, u64 pa, u64 len (= 64), u32 sid, u32 dev, u8 write, u8 result,
+     * u16 rsv; v1.2: u8 beat, u8 flags, u16 rsv */
+    uint8_t pl[48] = { [16] = 64, [24] = 7, [32] = 1 };
+    struct trace_dma d;
+    memset(&d, 0xff, sizeof d);
+    assert_int_equal(read_raw_dma(pl, 36, &d), 1);              /* a v1.0/v1.1 record */
+    assert_int_equal(d.sid, 7);
+    assert_int_equal(d.len, 64);
+    assert_int_equal(d.is_write, 1);
+    assert_int_equal(d.beat, 0);
+    assert_false(d.fixed);
+    pl[36] = 4; pl[37] = TRACE_DMA_F_FIXED | 0x80;                  /* bit 7 reserved: ignored */
+    assert_int_equal(read_raw_dma(pl, 44, &d), 1);              /* longer: a later minor's tail */
+    assert_int_equal(d.beat, 4);
+    assert_true(d.fixed);
+    pl[36] = 3;                                                 /* not a power of two */
+    assert_int_equal(read_raw_dma(pl, 40, &d), TRACE_ERR_MALFORMED);
+    pl[36] = 0;                                                 /* fixed without a beat */
+    assert_int_equal(read_raw_dma(pl, 40, &d), TRACE_ERR_MALFORMED);
+    pl[36] = 128; pl[16] = 100;                                 /* fixed, 100 is not whole beats */
+    assert_int_equal(read_raw_dma(pl, 40, &d), TRACE_ERR_MALFORMED);
+    pl[37] = 0;                                                 /* incrementing: any length */
+    assert_int_equal(read_raw_dma(pl, 40, &d), 1);
+    assert_false(d.fixed);
+    assert_int_equal(read_raw_dma(pl, 35, &d), TRACE_ERR_MALFORMED);
+}
+
 static void test_names(void **state)
 {
     (void)state;
@@ -693,6 +813,8 @@ int main(int argc, char **argv)
 {
     if (argc == 3 && !strcmp(argv[1], "--write-sample"))
         return write_sample(argv[2], NULL) ? 1 : 0;
+    if (argc == 4 && !strcmp(argv[1], "--write-fixed-dma"))
+        return write_fixed_dma(argv[2], argv[3]) ? 1 : 0;
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_checksums),
         cmocka_unit_test(test_header_round_trip),
@@ -708,6 +830,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_killed_run),
         cmocka_unit_test(test_names),
         cmocka_unit_test(test_rr_records),
+        cmocka_unit_test(test_dma_beats),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
