@@ -143,6 +143,16 @@ static uint64_t rd_dczid(struct cpu *c, const struct sysreg *r)
 {
     return 4 | (c->el == 0 && !(c->sr[SR_SCTLR_EL1] & SCTLR_DZE) ? 1u << 4 : 0);
 }
+/* AES [7:4] (2 with PMULL), SHA1 [11:8], SHA2 [15:12]: the same fields in ID_AA64ISAR0_EL1
+ * and the AArch32 ID_ISAR5_EL1. */
+static uint64_t crypto_fields(struct cpu *c)
+{
+    uint64_t v = 0;
+    if (cpu_has_feature(c, FEAT_AES)) v |= cpu_has_feature(c, FEAT_PMULL) ? 2ull << 4 : 1ull << 4;
+    if (cpu_has_feature(c, FEAT_SHA1)) v |= 1ull << 8;
+    if (cpu_has_feature(c, FEAT_SHA256)) v |= 1ull << 12;
+    return v;
+}
 /* ID_AA64ISAR0_EL1: CRC32 = 1 [19:16]; max: + Atomic = 2 [23:20] (FEAT_LSE). AES/SHA stay 0
  * until the Cryptographic Extension is implemented. */
 static uint64_t rd_isar0(struct cpu *c, const struct sysreg *r)
@@ -150,10 +160,7 @@ static uint64_t rd_isar0(struct cpu *c, const struct sysreg *r)
     uint64_t v = 0;
     if (cpu_has_feature(c, FEAT_CRC32)) v |= 1ull << 16;
     if (cpu_has_feature(c, FEAT_LSE)) v |= 2ull << 20;
-    if (cpu_has_feature(c, FEAT_AES)) v |= cpu_has_feature(c, FEAT_PMULL) ? 2ull << 4 : 1ull << 4;
-    if (cpu_has_feature(c, FEAT_SHA1)) v |= 1ull << 8;
-    if (cpu_has_feature(c, FEAT_SHA256)) v |= 1ull << 12;
-    return v;
+    return v | crypto_fields(c);
 }
 /* ID_AA64ISAR1_EL1: max: LRCPC = 1 [23:20] (FEAT_LRCPC), DPB = 1 [3:0] (DC CVAP). */
 static uint64_t rd_isar1(struct cpu *c, const struct sysreg *r)
@@ -178,10 +185,7 @@ static uint64_t rd_id_isar5(struct cpu *c, const struct sysreg *r)
 {
     uint64_t v = 1;
     if (cpu_has_feature(c, FEAT_CRC32)) v |= 1ull << 16;
-    if (cpu_has_feature(c, FEAT_AES)) v |= cpu_has_feature(c, FEAT_PMULL) ? 2ull << 4 : 1ull << 4;
-    if (cpu_has_feature(c, FEAT_SHA1)) v |= 1ull << 8;
-    if (cpu_has_feature(c, FEAT_SHA256)) v |= 1ull << 12;
-    return v;
+    return v | crypto_fields(c);
 }
 /* CCSIDR_EL1 for the cache selected by CSSELR_EL1 (A57 TRM 4.3.22): L1D 32 KB 2-way,
  * L1I 48 KB 3-way, L2 2 MB 16-way, all 64-byte lines. Unimplemented levels read 0. */

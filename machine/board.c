@@ -515,7 +515,6 @@ static uint64_t next_timer_event(struct board *b)
     return next;
 }
 
-static const char *point_name(unsigned p) { return trace_rr_point_name(p); }
 
 /* Replay: is the next recorded input due at this point? Checks that none was passed by (the
  * replay went another way) and that the stamp is the recorded one. 1: due (in *out), 0: not,
@@ -528,14 +527,14 @@ static int rr_due(struct board *b, uint8_t point, const struct trace_rr_input **
     int c = in->round != b->round ? (in->round < b->round ? -1 : 1) : in->point < point ? -1 : in->point > point;
     if (c < 0) {
         rr_diverged(b->rr, "the recording's %s input at round %" PRIu64 " (%s) was never reached; the replay is at round %"
-                    PRIu64 " (%s)", trace_rr_type_name(in->type), in->round, point_name(in->point), b->round, point_name(point));
+                    PRIu64 " (%s)", trace_rr_type_name(in->type), in->round, trace_rr_point_name(in->point), b->round, trace_rr_point_name(point));
         return -1;
     }
     if (c > 0) return 0;
     board_clock(b, &now);
     if (rts.vcpu != now.vcpu || rts.icount != now.icount || rts.cycle != now.cycle) {
         rr_diverged(b->rr, "round %" PRIu64 " (%s): the recording's %s input came at vCPU %u icount %" PRIu64 " cycle %"
-                    PRIu64 ", the replay is at vCPU %u icount %" PRIu64 " cycle %" PRIu64, b->round, point_name(point),
+                    PRIu64 ", the replay is at vCPU %u icount %" PRIu64 " cycle %" PRIu64, b->round, trace_rr_point_name(point),
                     trace_rr_type_name(in->type), rts.vcpu, rts.icount, rts.cycle, now.vcpu, now.icount, now.cycle);
         return -1;
     }

@@ -103,6 +103,16 @@ static __attribute__((unused)) uint64_t sr(struct fx *f, uint32_t enc)
 #define SPSR_EL1 SYSREG_ENC(3, 0, 4, 0, 0)
 #define FAR_EL1  SYSREG_ENC(3, 0, 6, 0, 0)
 #define SCTLR_EL1 SYSREG_ENC(3, 0, 1, 0, 0)
+#define TTBR0_EL1 SYSREG_ENC(3, 0, 2, 0, 0)
+#define TCR_EL1   SYSREG_ENC(3, 0, 2, 0, 2)
+#define MAIR_EL1  SYSREG_ENC(3, 0, 10, 2, 0)
+/* VMSAv8-64 descriptor bits (Arm ARM D8.3) for tests that build page tables in RAM. */
+#define D_TABLE 3ull
+#define D_PAGE  3ull
+#define D_BLOCK 1ull
+#define D_AF    (1ull << 10)
+#define D_NG    (1ull << 11)
+#define D_S2_RW (3ull << 6)        /* stage 2 S2AP = read/write */
 
 /* Drop to EL0t (as after an ERET) — the EL1 stack and vectors stay as set up. */
 static __attribute__((unused)) void to_el0(struct fx *f) { cpu_set_pstate(f->c, 0); }

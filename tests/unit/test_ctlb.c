@@ -5,16 +5,6 @@
 #include "tests/unit/cpu_fixture.h"
 #include "cpu/translate.h"
 
-#define TTBR0_EL1 SYSREG_ENC(3, 0, 2, 0, 0)
-#define TCR_EL1   SYSREG_ENC(3, 0, 2, 0, 2)
-#define MAIR_EL1  SYSREG_ENC(3, 0, 10, 2, 0)
-
-#define D_TABLE 3ull
-#define D_PAGE  3ull
-#define D_BLOCK 1ull
-#define D_AF    (1ull << 10)
-#define D_NG    (1ull << 11)
-#define D_S2_RW (3ull << 6)
 #define S2_WB   (0xfull << 2)
 
 /* Two stage-1 address spaces (T0SZ = 25, 4KB granule, walks from level 1), A for ASID 1 and B

@@ -5,17 +5,6 @@
 #include "tests/unit/cpu_fixture.h"
 #include "cpu/translate.h"
 
-#define TTBR0_EL1 SYSREG_ENC(3, 0, 2, 0, 0)
-#define TCR_EL1   SYSREG_ENC(3, 0, 2, 0, 2)
-#define MAIR_EL1  SYSREG_ENC(3, 0, 10, 2, 0)
-
-/* Descriptor bits (Arm ARM D8.3). */
-#define D_TABLE 3ull
-#define D_PAGE  3ull
-#define D_BLOCK 1ull
-#define D_AF    (1ull << 10)
-#define D_NG    (1ull << 11)
-#define D_S2_RW (3ull << 6)
 
 /* Stage 1 (T0SZ = 25, 4KB granule, walk from level 1): VA 0x40000000 is a global 1GB block
  * onto RAM (code, vectors, tables); VA 0x10000000-0x105fffff are 4KB pages through one level-3
