@@ -72,11 +72,9 @@ static void fill_from_result(struct translation *t, const struct mmu_result *res
 
 /* The second level's context (cpu/ctlb.h): the current ASID as the cost model tags it (TCR.A1,
  * TCR.AS) and, with stage 2 on, VTTBR_EL2. */
-static void ctlb_ctx_now(const struct cpu *c, struct ctlb_ctx *x)
+static void ctlb_ctx_now(const struct cpu *c, const struct tlbm_ctx *m, struct ctlb_ctx *x)
 {
-    struct tlbm_ctx m;
-    cpu_tlbm_ctx(c, &m);
-    x->asid = m.asid;
+    x->asid = m->asid;
     x->s2tag = c->s2_on ? c->el2.vttbr | CTLB_S2_ON : 0;
 }
 
@@ -111,11 +109,13 @@ bool cpu_translate(struct cpu *c, uint64_t va, enum access_kind ak, bool unpriv,
      * off (stage 2 only) is not cached: its attributes depend on the access kind. */
     struct mmu_result res;
     bool ok;
+    struct tlbm_ctx ctx;              /* the translation context, for both TLB models */
+    cpu_tlbm_ctx(c, &ctx);
     struct ctlb_ctx x;
     const struct ctlb_entry *ce = NULL;
     bool cacheable = s1_on && !(acc.pan && acc.type != MMU_EXEC);
     if (cacheable) {
-        ctlb_ctx_now(c, &x);
+        ctlb_ctx_now(c, &ctx, &x);
         ce = ctlb_lookup(&c->ctlb, &x, va);
         if (ce && !ctlb_permitted(ce->perms, &acc)) ce = NULL;
     }
@@ -142,8 +142,6 @@ bool cpu_translate(struct cpu *c, uint64_t va, enum access_kind ak, bool unpriv,
     }
     /* Cost model. A fault is never cached; a modelled hit followed by a fault is a permission
      * fault found in the TLB entry (or a guest that changed a valid entry without TLBI). */
-    struct tlbm_ctx ctx;
-    cpu_tlbm_ctx(c, &ctx);
     enum tlbm_side side = ak == ACCESS_EXEC ? TLBM_INSN : TLBM_DATA;
     enum tlbm_hit hit = tlbm_lookup(&c->tlbm, &ctx, va, side);
     if (hit == TLBM_MISS) {
